@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactListsConfig(AppConfig):
+    name = "contactlists"
+    verbose_name = _("Contact lists")
+
+    def ready(self) -> None:
+        from members.signals import membership_changed
+
+        from .receivers import record_membership_change
+
+        membership_changed.connect(record_membership_change, dispatch_uid="contactlists.record")

@@ -1,0 +1,169 @@
+"""The contact list email: the list in the body (text and HTML), with CSV and vCard files.
+
+Everything all recipients share (the list, the attachments) is rendered once per
+language; only the greeting is rendered per recipient, so a list of a thousand
+members costs about as much to send as a thousand short emails.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import cache
+
+import phonenumbers
+import vobject
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from members import emails
+from members.models import Relationship
+
+from .models import ContactList, Delivery
+
+
+@dataclass
+class SharedParts:
+    members_text: str
+    members_html: str
+    csv: str
+    vcard: str
+    new_count: int
+
+
+def display_members(entries: list[dict]) -> list[dict]:
+    """Entries as a reader sees them, in the active language."""
+    shown = []
+    for entry in entries:
+        address = entry["address"]
+        shown.append(
+            {
+                **entry,
+                "relationship_label": Relationship(entry["relationship"]).label,
+                "address_lines": [
+                    address["street_address"],
+                    f"{address['postal_code']} {address['city']}",
+                    str(countries.name(address["country"])),
+                ]
+                if address
+                else [],
+                "phone_display": _format_phone(entry["phone"]),
+            }
+        )
+    return shown
+
+
+def _format_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    return phonenumbers.format_number(
+        phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+
+
+def members_csv(members: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Relationship"),
+            _("Birth year"),
+            _("Address"),
+            _("Phone"),
+            _("Email"),
+            _("New"),
+        ]
+    )
+    for member in members:
+        writer.writerow(
+            [
+                member["full_name"],
+                member["relationship_label"],
+                member["birth_year"] or "",
+                ", ".join(member["address_lines"]),
+                member["phone_display"],
+                member["email"],
+                _("yes") if member.get("is_new") else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def members_vcard(members: list[dict]) -> str:
+    cards = []
+    for member in members:
+        card = vobject.vCard()
+        card.add("fn").value = member["full_name"]
+        given, _sep, family = member["full_name"].rpartition(" ")
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        if member["email"]:
+            email = card.add("email")
+            email.value = member["email"]
+            email.type_param = "INTERNET"
+        if member["phone"]:
+            card.add("tel").value = member["phone"]
+        if member["address"]:
+            address = member["address"]
+            card.add("adr").value = vobject.vcard.Address(
+                street=address["street_address"],
+                code=address["postal_code"],
+                city=address["city"],
+                country=str(countries.name(address["country"])),
+            )
+        note = member["relationship_label"]
+        if member["birth_year"]:
+            note += f", {member['birth_year']}"
+        card.add("note").value = str(note)
+        cards.append(card.serialize())
+    return "".join(cards)
+
+
+class ContactListMessages:
+    """Builds the email of one contact list version for each of its recipients."""
+
+    def __init__(self, contact_list: ContactList):
+        self.contact_list = contact_list
+        self.group_name = contact_list.group.name
+        self._parts = cache(self._render_parts)
+
+    def _render_parts(self, language: str) -> SharedParts:
+        with translation.override(language):
+            members = display_members(self.contact_list.entries)
+            context = {"members": members}
+            return SharedParts(
+                members_text=render_to_string("emails/contact_list_members.txt", context),
+                members_html=render_to_string("emails/contact_list_members.html", context),
+                csv=members_csv(members),
+                vcard=members_vcard(members),
+                new_count=sum(1 for member in members if member.get("is_new")),
+            )
+
+    def message_for(self, delivery: Delivery) -> EmailMultiAlternatives:
+        person = delivery.person
+        parts = self._parts(person.language)
+        rendered = emails.render(
+            "contact_list",
+            {
+                "person": person,
+                "group_name": self.group_name,
+                "version": self.contact_list.version,
+                "is_welcome": delivery.is_welcome,
+                "member_count": len(self.contact_list.entries),
+                "new_count": parts.new_count,
+                "members_text": mark_safe(parts.members_text),  # noqa: S308 (rendered and escaped above)
+                "members_html": mark_safe(parts.members_html),  # noqa: S308 (rendered and escaped above)
+            },
+            person.language,
+        )
+        msg = emails.message(rendered, person.email)
+        with translation.override(person.language):
+            filename = _("contact-list")
+        msg.attach(f"{filename}-v{self.contact_list.version}.csv", "\ufeff" + parts.csv, "text/csv")
+        msg.attach(f"{filename}-v{self.contact_list.version}.vcf", parts.vcard, "text/vcard")
+        return msg

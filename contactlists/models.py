@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from diagnoses.models import DiagnosisGroup
+from members.models import LOST_TASK_GRACE, Person
+
+
+class GroupChangeQuerySet(models.QuerySet):
+    def pending(self) -> GroupChangeQuerySet:
+        return self.filter(handled_at=None)
+
+
+class GroupChange(models.Model):
+    """A change to a group that its members have not yet been sent.
+
+    Written in the same transaction as the change itself, so that a change is never
+    lost between the commit and the task that builds the list.
+    """
+
+    group = models.ForeignKey(
+        DiagnosisGroup,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("diagnosis group"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    reason = models.CharField(_("reason"), max_length=20)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    contact_list = models.ForeignKey(
+        "ContactList",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("sent in list"),
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    objects = GroupChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group change")
+        verbose_name_plural = _("group changes")
+        indexes = [
+            models.Index(
+                fields=["group"], condition=models.Q(handled_at=None), name="groupchange_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.reason}"
+
+
+class ContactList(models.Model):
+    """One version of a group's contact list: who was in the group, with what they share."""
+
+    group = models.ForeignKey(
+        DiagnosisGroup,
+        on_delete=models.CASCADE,
+        related_name="contact_lists",
+        verbose_name=_("diagnosis group"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("built"), auto_now_add=True)
+    # [{"person_id", "full_name", "relationship", "birth_year", "postal_address", "phone",
+    #   "email", "is_new"}], sorted by name; only what each member shares is present.
+    entries = models.JSONField(_("entries"), default=list)
+
+    class Meta:
+        verbose_name = _("contact list")
+        verbose_name_plural = _("contact lists")
+        ordering = ["group", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "version"], name="contact_list_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}, version {self.version}"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now: datetime) -> DeliveryQuerySet:
+        return self.filter(status=Delivery.Status.QUEUED).filter(
+            models.Q(next_attempt_at=None) | models.Q(next_attempt_at__lte=now)
+        )
+
+    def lost(self, now: datetime, claim_timeout) -> DeliveryQuerySet:
+        """Deliveries whose task never ran, or whose worker died while sending."""
+        return self.filter(
+            models.Q(
+                status=Delivery.Status.QUEUED,
+                next_attempt_at=None,
+                contact_list__created_at__lte=now - LOST_TASK_GRACE,
+            )
+            | models.Q(status=Delivery.Status.QUEUED, next_attempt_at__lte=now)
+            | models.Q(status=Delivery.Status.SENDING, claimed_at__lte=now - claim_timeout)
+        )
+
+
+class Delivery(models.Model):
+    """One contact list version to one member: sent once, retried until it is."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled: no longer a member")
+
+    contact_list = models.ForeignKey(
+        ContactList,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("contact list"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("recipient")
+    )
+    is_welcome = models.BooleanField(_("welcome email"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["contact_list", "person"], name="delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["contact_list", "status"], name="delivery_by_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_list} to {self.person}"

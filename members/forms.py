@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from phonenumber_field.phonenumber import to_python
+
+from diagnoses.models import Diagnosis
+from diagnoses.services import search_diagnoses
+
+from .consents import CONSENT_TEXTS
+from .models import Relationship
+from .services import ApplicantDetails
+
+SEARCH_BUTTON = "search_diagnosis"
+
+# The form speaks to the applicant; the contact list speaks about them (Relationship's labels).
+RELATIONSHIP_CHOICES = [
+    (Relationship.PATIENT, _("I have the diagnosis myself")),
+    (Relationship.PARENT, _("I am a parent of a person with the diagnosis")),
+    (Relationship.RELATIVE, _("I am another close relative (partner, sibling, ...)")),
+    (Relationship.GUARDIAN, _("I am a guardian of a person with the diagnosis")),
+]
+
+
+def allowed_country_names() -> str:
+    return ", ".join(str(countries.name(code)) for code in settings.NETWORK_ALLOWED_COUNTRIES)
+
+
+def country_choices() -> list:
+    allowed = settings.NETWORK_ALLOWED_COUNTRIES
+    return [
+        ("", _("Choose a country")),
+        (_("Countries the network covers"), [(code, countries.name(code)) for code in allowed]),
+        (_("Other countries"), [(code, name) for code, name in countries if code not in allowed]),
+    ]
+
+
+class ApplicationForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    relationship = forms.ChoiceField(
+        label=_("Your relationship to the diagnosis"),
+        choices=RELATIONSHIP_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    birth_year = forms.IntegerField(
+        label=_("Birth year of the person with the diagnosis (optional)"),
+        required=False,
+        min_value=1900,
+        help_text=_("Parents often look for families with children of the same age."),
+    )
+    street_address = forms.CharField(
+        label=_("Street address"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    city = forms.CharField(
+        label=_("Town or city"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), widget=forms.Select(attrs={"autocomplete": "country"})
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    diagnosis_query = forms.CharField(
+        label=_("Diagnosis"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Type the name, an ORPHA code or an ICD-10 code and search our catalogue. "
+            "If you do not find it, just send what you typed."
+        ),
+    )
+    diagnosis = forms.ModelChoiceField(
+        label=_("Matches in the catalogue"),
+        required=False,
+        widget=forms.RadioSelect,
+        queryset=Diagnosis.objects.filter(is_active=True),
+        empty_label=None,
+    )
+    note = forms.CharField(
+        label=_("Anything you would like to tell the secretariat (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()
+        self.fields["birth_year"].max_value = timezone.now().year
+        self.fields["birth_year"].widget.attrs["max"] = timezone.now().year
+        for kind, consent in CONSENT_TEXTS.items():
+            self.fields[f"consent_{kind}"] = forms.BooleanField(
+                label=consent.text,
+                required=consent.required,
+                error_messages={"required": _("Joining the network needs this consent.")},
+            )
+        self.matches = list(search_diagnoses(self.typed_diagnosis)) if self.typed_diagnosis else []
+        self.fields["diagnosis"].widget.choices = [
+            *[(diagnosis.pk, str(diagnosis)) for diagnosis in self.matches],
+            ("", _("None of these: send the diagnosis as I typed it")),
+        ]
+        self.helper = self._helper()
+
+    @property
+    def typed_diagnosis(self) -> str:
+        source = self.data if self.is_bound else self.initial
+        return (source.get("diagnosis_query") or "").strip()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        diagnosis_fields = [
+            "diagnosis_query",
+            Submit(
+                SEARCH_BUTTON,
+                _("Search the catalogue"),
+                css_class="btn-outline-primary mb-3",
+                formnovalidate="formnovalidate",
+            ),
+        ]
+        if self.matches:
+            diagnosis_fields.append("diagnosis")
+        elif self.typed_diagnosis:
+            diagnosis_fields.append(
+                HTML(
+                    format_lazy(
+                        '<p class="alert alert-info" role="status">{}</p>',
+                        _("No match in the catalogue. That is fine: we will read what you typed."),
+                    )
+                )
+            )
+        helper.layout = Layout(
+            Fieldset(_("About you"), "full_name", "relationship", "birth_year"),
+            Fieldset(_("Address"), "street_address", "postal_code", "city", "country"),
+            Fieldset(_("How to reach you"), "phone", "email"),
+            Fieldset(_("Diagnosis"), *diagnosis_fields),
+            Fieldset(_("Note"), "note"),
+            Fieldset(_("Consent"), *[f"consent_{kind}" for kind in CONSENT_TEXTS]),
+            Div(
+                Submit("apply", _("Send application"), css_class="btn-primary btn-lg"),
+                css_class="mt-4",
+            ),
+        )
+        return helper
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"]
+        if country not in settings.NETWORK_ALLOWED_COUNTRIES:
+            raise forms.ValidationError(
+                _(
+                    "The network is for people who live in %(countries)s, so we cannot take "
+                    "an application from %(country)s."
+                ),
+                params={"countries": allowed_country_names(), "country": countries.name(country)},
+                code="country_not_allowed",
+            )
+        return country
+
+    def clean(self):
+        cleaned = super().clean()
+        phone = cleaned.get("phone")
+        if phone:
+            number = to_python(phone, region=cleaned.get("country") or None)
+            if number is None or not number.is_valid():
+                self.add_error(
+                    "phone",
+                    forms.ValidationError(
+                        _(
+                            "This does not look like a phone number in %(country)s. "
+                            "Check the digits, or start with + and the country code."
+                        ),
+                        params={
+                            "country": countries.name(self.data.get("country", ""))
+                            or _("the chosen country")
+                        },
+                        code="invalid_phone",
+                    ),
+                )
+            else:
+                cleaned["phone"] = number
+        if not cleaned.get("diagnosis") and not cleaned.get("diagnosis_query", "").strip():
+            self.add_error(
+                "diagnosis_query",
+                forms.ValidationError(
+                    _("Tell us the diagnosis: search the catalogue, or type it as you know it."),
+                    code="diagnosis_missing",
+                ),
+            )
+        return cleaned
+
+    def consents(self) -> dict[str, bool]:
+        return {kind: self.cleaned_data[f"consent_{kind}"] for kind in CONSENT_TEXTS}
+
+    def applicant_details(self, language: str) -> ApplicantDetails:
+        data = self.cleaned_data
+        diagnosis = data.get("diagnosis")
+        return ApplicantDetails(
+            full_name=data["full_name"].strip(),
+            relationship=data["relationship"],
+            birth_year=data.get("birth_year"),
+            street_address=data["street_address"].strip(),
+            postal_code=data["postal_code"].strip(),
+            city=data["city"].strip(),
+            country=data["country"],
+            phone=data["phone"],
+            email=data["email"],
+            diagnosis=diagnosis,
+            diagnosis_text="" if diagnosis else data["diagnosis_query"].strip(),
+            note=data.get("note", "").strip(),
+            language=language,
+        )

@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from diagnoses.models import Diagnosis, DiagnosisGroup
+
+from .consents import ConsentKind
+
+# A task published on commit normally runs within seconds; work older than this
+# without a first attempt lost its task (e.g. Redis was down) and the sweep takes it.
+LOST_TASK_GRACE = timedelta(minutes=2)
+
+
+class Relationship(models.TextChoices):
+    PATIENT = "patient", _("has the diagnosis")
+    PARENT = "parent", _("parent")
+    RELATIVE = "relative", _("other close relative")
+    GUARDIAN = "guardian", _("guardian")
+
+
+class ContactDetails(models.Model):
+    """The details that members share with their group: on applications and people alike."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    relationship = models.CharField(
+        _("relationship to the diagnosis"), max_length=16, choices=Relationship.choices
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year of the person with the diagnosis"),
+        null=True,
+        blank=True,
+    )
+    street_address = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=16)
+    city = models.CharField(_("town or city"), max_length=100)
+    country = CountryField(_("country"))
+    phone = PhoneNumberField(_("phone"))
+    email = models.EmailField(_("email"))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def postal_address(self) -> str:
+        return f"{self.street_address}, {self.postal_code} {self.city}, {self.country.name}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def awaiting_review(self) -> ApplicationQuerySet:
+        return self.filter(status=Application.Status.AWAITING_REVIEW).order_by("confirmed_at", "pk")
+
+    def open(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.OPEN_STATUSES)
+
+
+class Application(ContactDetails):
+    """A request to join the network for one diagnosis."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("email not yet confirmed")
+        AWAITING_REVIEW = "awaiting_review", _("awaiting review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    OPEN_STATUSES = (Status.UNCONFIRMED, Status.AWAITING_REVIEW)
+
+    diagnosis = models.ForeignKey(
+        Diagnosis,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("diagnosis from the catalogue"),
+    )
+    diagnosis_text = models.CharField(_("diagnosis as typed"), max_length=255, blank=True)
+    note = models.TextField(_("note to the secretariat"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason given"), blank=True)
+    person = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("person"),
+    )
+    group = models.ForeignKey(
+        DiagnosisGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("diagnosis group"),
+    )
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(diagnosis__isnull=False) | ~models.Q(diagnosis_text=""),
+                name="application_names_a_diagnosis",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "diagnosis",
+                condition=models.Q(status__in=["unconfirmed", "awaiting_review"]),
+                name="one_open_application_per_email_and_diagnosis",
+            ),
+        ]
+
+    @property
+    def diagnosis_label(self) -> str:
+        if self.diagnosis:
+            return str(self.diagnosis)
+        return self.diagnosis_text
+
+
+class ReviewQueue(Application):
+    """The confirmed applications waiting for a decision, oldest first (for the admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("application awaiting review")
+        verbose_name_plural = _("review queue")
+
+
+class ApplicationEventQuerySet(models.QuerySet):
+    def email_due(self, now: datetime) -> ApplicationEventQuerySet:
+        """Emails to send now: a retry that is due, or a first send whose task never ran."""
+        return self.filter(email_status=ApplicationEvent.EmailStatus.PENDING).filter(
+            models.Q(email_next_attempt_at__lte=now)
+            | models.Q(email_next_attempt_at=None, at__lte=now - LOST_TASK_GRACE)
+        )
+
+
+class ApplicationEvent(models.Model):
+    """The log of what happened to an application: who, when, what, why.
+
+    An event that tells the applicant carries its email, which is sent from here:
+    the row is the proof that it was sent, and the retry when it was not.
+    """
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        CONFIRMED = "confirmed", _("email confirmed")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    class EmailStatus(models.TextChoices):
+        NONE = "", _("no email")
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    email_to = models.EmailField(_("email to"), blank=True)
+    email_subject = models.CharField(_("email subject"), max_length=255, blank=True)
+    email_text = models.TextField(_("email text"), blank=True)
+    email_html = models.TextField(_("email HTML"), blank=True)
+    email_status = models.CharField(
+        _("email status"),
+        max_length=10,
+        blank=True,
+        choices=EmailStatus.choices,
+        default=EmailStatus.NONE,
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    email_error = models.TextField(_("last sending error"), blank=True)
+    email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+    email_next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+
+    objects = ApplicationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Person(ContactDetails):
+    """A member of the network: one per confirmed email address."""
+
+    # What the person lets the group see; name and relationship are always shared.
+    share_address = models.BooleanField(_("share postal address"), default=True)
+    share_phone = models.BooleanField(_("share phone"), default=True)
+    share_email = models.BooleanField(_("share email"), default=True)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="person_email_unique"),
+        ]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(left_at__isnull=True)
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    group = models.ForeignKey(
+        DiagnosisGroup,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("diagnosis group"),
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("application"),
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "group"],
+                condition=models.Q(left_at=None),
+                name="one_active_membership_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.group}"
+
+
+class Consent(models.Model):
+    """One consent, given or not, with the version of the text the person saw."""
+
+    kind = models.CharField(_("consent"), max_length=32, choices=ConsentKind.choices)
+    version = models.CharField(_("text version"), max_length=16)
+    given = models.BooleanField(_("given"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        state = _("given") if self.given else _("not given")
+        return f"{self.get_kind_display()} ({self.version}): {state}"

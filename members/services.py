@@ -1,0 +1,311 @@
+"""The rules of joining the network: applying, confirming, and the secretariat's decisions."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from diagnoses.models import Diagnosis, DiagnosisGroup
+
+from . import emails
+from .consents import CONSENT_TEXTS, ConsentKind
+from .models import Application, ApplicationEvent, Consent, Membership, Person
+from .queueing import enqueue_on_commit, retry_delay
+from .signals import MembershipChange, membership_changed
+
+CONFIRMATION_SALT = "members.application.confirm"
+
+
+class ApplicationRefused(Exception):
+    """The application cannot go ahead; the message says why, kindly, to the applicant."""
+
+
+class DecisionNotAllowed(Exception):
+    """A decision that does not fit the application's current state."""
+
+
+@dataclass
+class ApplicantDetails:
+    full_name: str
+    relationship: str
+    street_address: str
+    postal_code: str
+    city: str
+    country: str
+    phone: object
+    email: str
+    birth_year: int | None = None
+    diagnosis: Diagnosis | None = None
+    diagnosis_text: str = ""
+    note: str = ""
+    language: str = settings.LANGUAGE_CODE
+
+
+def existing_application_for(
+    email: str, diagnosis: Diagnosis | None, diagnosis_text: str
+) -> Application | None:
+    """An open or approved application by the same email for the same diagnosis."""
+    applications = Application.objects.filter(email__iexact=email).exclude(
+        status=Application.Status.REJECTED
+    )
+    if diagnosis is not None:
+        applications = applications.filter(diagnosis=diagnosis)
+    else:
+        applications = applications.filter(
+            diagnosis__isnull=True, diagnosis_text__iexact=diagnosis_text.strip()
+        )
+    return applications.first()
+
+
+def submit_application(details: ApplicantDetails, consents: dict[str, bool]) -> Application:
+    """Record an application with the consents exactly as given, and send the link that
+    confirms the email address. Only a confirmed application reaches the review queue.
+
+    The required consents must be given; a second application by the same email for the
+    same diagnosis is refused.
+    """
+    missing = [
+        kind for kind, text in CONSENT_TEXTS.items() if text.required and not consents.get(kind)
+    ]
+    if missing:
+        raise ApplicationRefused(_("The network cannot add you without the required consents."))
+    details.email = details.email.strip()
+    if existing_application_for(details.email, details.diagnosis, details.diagnosis_text):
+        raise ApplicationRefused(
+            _(
+                "We already have an application from this email address for this diagnosis, "
+                "so there is nothing more to do. If you did not get our email, please look in "
+                "your spam folder or write to us."
+            )
+        )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(**vars(details))
+            Consent.objects.bulk_create(
+                Consent(
+                    application=application,
+                    kind=kind,
+                    version=text.version,
+                    given=bool(consents.get(kind)),
+                )
+                for kind, text in CONSENT_TEXTS.items()
+            )
+            _log(
+                application,
+                ApplicationEvent.Action.SUBMITTED,
+                email="application_confirm",
+                context={"confirm_url": confirmation_url(application)},
+            )
+    except IntegrityError as exc:
+        # Two submissions of the same form at the same moment: the database kept one.
+        raise ApplicationRefused(_("We already have this application.")) from exc
+    return application
+
+
+def confirmation_url(application: Application) -> str:
+    token = signing.dumps(application.pk, salt=CONFIRMATION_SALT)
+    return settings.NETWORK_SITE_URL + reverse("members:confirm", args=[token])
+
+
+def application_for_token(token: str) -> Application:
+    """The application a confirmation link belongs to; raises signing.BadSignature
+    (or its subclass SignatureExpired) for a link that is forged or too old."""
+    pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.NETWORK_CONFIRMATION_MAX_AGE)
+    return Application.objects.get(pk=pk)
+
+
+def confirm_email(application: Application) -> bool:
+    """Put the application in the review queue. Confirming twice changes nothing;
+    returns whether this call confirmed it."""
+    with transaction.atomic():
+        confirmed = Application.objects.filter(
+            pk=application.pk, status=Application.Status.UNCONFIRMED
+        ).update(status=Application.Status.AWAITING_REVIEW, confirmed_at=timezone.now())
+        if confirmed:
+            _log(application, ApplicationEvent.Action.CONFIRMED)
+    application.refresh_from_db()
+    return bool(confirmed)
+
+
+def group_for(application: Application) -> DiagnosisGroup:
+    """The group that covers the application's catalogue diagnosis, created if none does."""
+    if application.diagnosis is None:
+        raise DecisionNotAllowed(
+            _("The diagnosis was typed as free text: choose the group to approve into.")
+        )
+    group = DiagnosisGroup.objects.covering(application.diagnosis).order_by("pk").first()
+    if group is None:
+        group, _created = DiagnosisGroup.objects.get_or_create(name=application.diagnosis.name)
+        group.diagnoses.add(application.diagnosis)
+    return group
+
+
+def approve_application(
+    application: Application, group: DiagnosisGroup | None = None, *, by: AbstractBaseUser
+) -> Membership:
+    """Admit the applicant into a diagnosis group: into `group`, or else the group that
+    covers the application's diagnosis (created from it when there is none).
+
+    The person is reused when one with the same email exists. The group's contact list
+    is rebuilt and sent after the commit; the new member's copy is their welcome email.
+    """
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != Application.Status.AWAITING_REVIEW:
+            raise DecisionNotAllowed(
+                _("Only an application awaiting review can be approved; this one is “%(status)s”.")
+                % {"status": application.get_status_display()}
+            )
+        group = group or group_for(application)
+        person = Person.objects.filter(email__iexact=application.email).first()
+        if person is None:
+            person = Person.objects.create(
+                **{
+                    field: getattr(application, field)
+                    for field in (
+                        "full_name",
+                        "relationship",
+                        "birth_year",
+                        "street_address",
+                        "postal_code",
+                        "city",
+                        "country",
+                        "phone",
+                        "email",
+                        "language",
+                    )
+                }
+            )
+            consents = application.consents.all()
+            Consent.objects.bulk_create(
+                Consent(person=person, kind=c.kind, version=c.version, given=c.given)
+                for c in consents
+            )
+            _apply_sharing_consent(person)
+        if Membership.objects.active().filter(person=person, group=group).exists():
+            raise DecisionNotAllowed(
+                _("%(person)s is already a member of %(group)s.")
+                % {"person": person, "group": group}
+            )
+        membership = Membership.objects.create(person=person, group=group, application=application)
+        application.status = Application.Status.APPROVED
+        application.decided_at = timezone.now()
+        application.decided_by = by
+        application.person = person
+        application.group = group
+        application.save(update_fields=["status", "decided_at", "decided_by", "person", "group"])
+        _log(application, ApplicationEvent.Action.APPROVED, by=by, note=str(group))
+        membership_changed.send(
+            sender=Membership,
+            group_id=group.pk,
+            person_id=person.pk,
+            reason=MembershipChange.JOINED,
+        )
+    return membership
+
+
+def reject_application(application: Application, reason: str, *, by: AbstractBaseUser) -> None:
+    """Turn the application down, telling the applicant why."""
+    if not reason.strip():
+        raise DecisionNotAllowed(_("Give the applicant a reason."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status not in Application.OPEN_STATUSES:
+            raise DecisionNotAllowed(_("This application has already been decided."))
+        application.status = Application.Status.REJECTED
+        application.decided_at = timezone.now()
+        application.decided_by = by
+        application.decision_reason = reason
+        application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        _log(
+            application,
+            ApplicationEvent.Action.REJECTED,
+            by=by,
+            note=reason,
+            email="application_rejected",
+            context={"reason": reason},
+        )
+
+
+def _apply_sharing_consent(person: Person) -> None:
+    """Joining is consent to share; a person who has not given it shares nothing."""
+    shares = person.consents.filter(kind=ConsentKind.SHARE_CONTACT_DETAILS, given=True).exists()
+    if not shares:
+        person.share_address = person.share_phone = person.share_email = False
+        person.save(update_fields=["share_address", "share_phone", "share_email"])
+
+
+def _log(
+    application: Application,
+    action: str,
+    *,
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    email: str | None = None,
+    context: dict | None = None,
+) -> ApplicationEvent:
+    event = ApplicationEvent(application=application, action=action, by=by, note=note)
+    if email:
+        rendered = emails.render(
+            email, {"application": application, **(context or {})}, application.language
+        )
+        event.email_to = application.email
+        event.email_subject = rendered.subject
+        event.email_text = rendered.text
+        event.email_html = rendered.html
+        event.email_status = ApplicationEvent.EmailStatus.PENDING
+    event.save()
+    if email:
+        from .tasks import send_applicant_email
+
+        enqueue_on_commit(send_applicant_email, event.pk)
+    return event
+
+
+def send_applicant_email(event: ApplicationEvent) -> None:
+    """Send the email that an application event carries, once.
+
+    The row stays locked while the message goes out, so two workers never both send it;
+    an SMTP failure is counted and raised for the task to retry, and after the last
+    attempt the event is marked failed, where staff see it on the application.
+    """
+    error = None
+    with transaction.atomic():
+        event = ApplicationEvent.objects.select_for_update().get(pk=event.pk)
+        if event.email_status != ApplicationEvent.EmailStatus.PENDING:
+            return
+        event.email_attempts += 1
+        try:
+            emails.message(
+                emails.RenderedEmail(event.email_subject, event.email_text, event.email_html),
+                event.email_to,
+            ).send()
+        except (smtplib.SMTPException, OSError) as exc:
+            error = exc
+            event.email_error = f"{type(exc).__name__}: {exc}"
+            event.email_next_attempt_at = timezone.now() + retry_delay(event.email_attempts)
+            if event.email_attempts >= settings.CONTACT_LIST_MAX_ATTEMPTS:
+                event.email_status = ApplicationEvent.EmailStatus.FAILED
+        else:
+            event.email_status = ApplicationEvent.EmailStatus.SENT
+            event.email_sent_at = timezone.now()
+            event.email_error = ""
+        event.save(
+            update_fields=[
+                "email_attempts",
+                "email_error",
+                "email_status",
+                "email_sent_at",
+                "email_next_attempt_at",
+            ]
+        )
+    if error is not None and event.email_status == ApplicationEvent.EmailStatus.PENDING:
+        raise error

@@ -1,0 +1,27 @@
+"""Signals that `members` sends so that other apps can act, without `members` knowing them.
+
+membership_changed
+    Sent by the service functions in `members.services`, inside the transaction that
+    changed who is in a diagnosis group or what a member shares with it.
+    Keyword arguments:
+      group_id:  the diagnosis group whose contact list is now out of date
+      person_id: the person who joined, left or changed details
+      reason:    one of MembershipChange's values
+    A receiver must record in the database, in that same transaction, whatever must
+    not be lost, and schedule any background work for after the commit: the signal is
+    sent whether or not the transaction later commits.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.dispatch import Signal
+
+
+class MembershipChange(models.TextChoices):
+    JOINED = "joined", "joined"
+    LEFT = "left", "left"
+    DETAILS_CHANGED = "details_changed", "details changed"
+
+
+membership_changed = Signal()

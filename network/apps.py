@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "network"
+    verbose_name = "Network"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

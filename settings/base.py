@@ -1,0 +1,147 @@
+"""Settings shared by every deployment.
+
+Network-specific choices (name, contact address, countries, languages, coalescing
+window, retention) are settings so that a sibling network can run the same code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+DEBUG = False
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "phonenumber_field",
+    "django_countries",
+    "network",
+    "diagnoses",
+    "members",
+    "contactlists",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "network.urls"
+WSGI_APPLICATION = "network.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "network.context_processors.network",
+            ],
+        },
+    },
+]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "da"
+LANGUAGES = [
+    ("da", _("Danish")),
+    ("en", _("English")),
+    ("sv", _("Swedish")),
+    ("nb", _("Norwegian Bokmål")),
+    ("fi", _("Finnish")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+
+# The network itself: a sibling network changes these, not the code.
+NETWORK_NAME = env("NETWORK_NAME", default="Contact Network for Rare Diagnoses")
+NETWORK_CONTACT_EMAIL = env("NETWORK_CONTACT_EMAIL", default="secretariat@example.org")
+NETWORK_ALLOWED_COUNTRIES = env.list(
+    "NETWORK_ALLOWED_COUNTRIES", default=["DK", "SE", "NO", "GL", "FO"]
+)
+NETWORK_SITE_URL = env("NETWORK_SITE_URL", default="http://127.0.0.1:8000")
+# How long a confirmation link in the sign-up email stays valid.
+NETWORK_CONFIRMATION_MAX_AGE = env.int("NETWORK_CONFIRMATION_MAX_AGE", default=14 * 24 * 3600)
+# Changes to one group within this many seconds go out as one list version.
+CONTACT_LIST_COALESCE_SECONDS = env.int("CONTACT_LIST_COALESCE_SECONDS", default=180)
+# Sending attempts per delivery before it is marked failed and shown to staff.
+CONTACT_LIST_MAX_ATTEMPTS = env.int("CONTACT_LIST_MAX_ATTEMPTS", default=8)
+# A delivery claimed longer ago than this belongs to a worker that died; the sweep requeues it.
+CONTACT_LIST_CLAIM_TIMEOUT = env.int("CONTACT_LIST_CLAIM_TIMEOUT", default=600)
+
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=NETWORK_CONTACT_EMAIL)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Celery: a task is acknowledged only once it finished, so a worker that dies
+# mid-task leaves it for another worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish while Redis is down must fail fast: the change is already in the
+# database and the sweep sends it once Redis is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE = {
+    "sweep-contact-lists": {"task": "contactlists.tasks.sweep", "schedule": crontab(minute="*")},
+    "sweep-applicant-emails": {
+        "task": "members.tasks.sweep_applicant_emails",
+        "schedule": crontab(minute="*"),
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu": {"level": "WARNING"}},
+}
