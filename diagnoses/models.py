@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .text import fold
+from .text import spellings
 
 
 class Diagnosis(models.Model):
@@ -46,7 +46,12 @@ class Diagnosis(models.Model):
             self.icd10_codes,
             self.icd10_codes.replace(".", ""),
         ]
-        self.search_text = " | ".join(fold(part) for part in parts if part)
+        # The preferred name comes first: search ranks names that start with the query.
+        self.search_text = " | ".join(
+            dict.fromkeys(
+                spelling for part in parts if part for spelling in sorted(spellings(part))
+            )
+        )
 
 
 class DiagnosisName(models.Model):

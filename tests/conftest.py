@@ -1,0 +1,171 @@
+"""Personas and the real stack.
+
+Personas: `secretariat` (staff who review), `member_of_a` and `member_of_b` (members of two
+different diagnosis groups), `applicant_data` (what an applicant types), `visitor` (anonymous).
+The consultant persona arrives with the consultation flow (issue 3).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
+
+from contactlists.models import Delivery, GroupChange
+from diagnoses.models import Diagnosis, DiagnosisGroup
+from diagnoses.services import save_diagnosis
+from members import services
+from members.consents import CONSENT_TEXTS
+from members.models import Application, ApplicationEvent, Membership
+from network import celery_app
+from network.management.commands.load_demo_data import secretariat_role
+
+from .stack import CeleryWorker, SmtpSink, answers, database_url, require
+
+ALL_CONSENTS = dict.fromkeys(CONSENT_TEXTS, True)
+
+
+@pytest.fixture
+def secretariat(django_user_model):
+    user = django_user_model.objects.create_user("sara", password="s3cret-pass", is_staff=True)
+    user.groups.add(secretariat_role())
+    return user
+
+
+@pytest.fixture
+def visitor(client):
+    return client
+
+
+@pytest.fixture
+def alstrom(db):
+    return save_diagnosis(
+        Diagnosis(orpha_code=64, name="Alström syndrome", icd10_codes="E34.8"), []
+    )
+
+
+@pytest.fixture
+def kabuki(db):
+    return save_diagnosis(
+        Diagnosis(orpha_code=2322, name="Kabuki syndrome", icd10_codes="Q87.0"),
+        ["Niikawa-Kuroki syndrome"],
+    )
+
+
+def applicant(name: str, diagnosis: Diagnosis | None = None, **overrides) -> dict:
+    """Form data as an applicant in Denmark would type it."""
+    data = {
+        "full_name": name,
+        "relationship": "parent",
+        "birth_year": "2015",
+        "street_address": "Skovvej 12",
+        "postal_code": "8000",
+        "city": "Aarhus C",
+        "country": "DK",
+        "phone": "20 12 34 56",
+        "email": name.lower().replace(" ", ".") + "@example.org",
+        "diagnosis_query": diagnosis.name if diagnosis else "",
+        "diagnosis": str(diagnosis.pk) if diagnosis else "",
+        "note": "",
+        **{f"consent_{kind}": "on" for kind in CONSENT_TEXTS},
+        "apply": "Send application",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def applicant_data(alstrom):
+    return applicant("Freja Christensen", alstrom)
+
+
+def admit(
+    name: str,
+    diagnosis: Diagnosis,
+    by,
+    *,
+    phone="+4520123456",
+    country="DK",
+    group: DiagnosisGroup | None = None,
+) -> Membership:
+    """A member admitted through the real flow: applied, confirmed, approved."""
+    details = services.ApplicantDetails(
+        full_name=name,
+        relationship="parent",
+        birth_year=2015,
+        street_address="Vej 1",
+        postal_code="8000",
+        city="Aarhus",
+        country=country,
+        phone=phone,
+        email=name.lower().replace(" ", ".") + "@example.org",
+        diagnosis=diagnosis,
+    )
+    application = services.submit_application(details, ALL_CONSENTS)
+    services.confirm_email(application)
+    return services.approve_application(Application.objects.get(pk=application.pk), group, by=by)
+
+
+@pytest.fixture
+def member_of_a(alstrom, secretariat):
+    return admit("Mette Holm", alstrom, secretariat).person
+
+
+@pytest.fixture
+def member_of_b(kabuki, secretariat):
+    return admit("Aud Hansen", kabuki, secretariat, phone="+4741234567", country="NO").person
+
+
+@dataclass
+class Stack:
+    smtp: SmtpSink
+    worker: CeleryWorker
+
+    def wait_until_idle(self, timeout: float = 60) -> None:
+        """Wait until every change is built and every email is sent, as the database says."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            busy = (
+                GroupChange.objects.pending().exists()
+                or Delivery.objects.filter(status__in=["queued", "sending"]).exists()
+                or ApplicationEvent.objects.filter(email_status="pending").exists()
+            )
+            if not busy:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"work still pending after {timeout}s; worker log: {self.worker.log}")
+
+
+@pytest.fixture
+def stack(transactional_db):
+    """PostgreSQL (the test database), Redis, a Celery worker process and an SMTP server.
+
+    The test itself runs with tasks published to Redis rather than run eagerly; every
+    email, from the applicant's confirmation to the contact lists, goes through the
+    worker to the SMTP server.
+    """
+    require(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL at 127.0.0.1:5432 (set TEST_DATABASE_URL to use another)",
+    )
+    redis_url = django_settings.REDIS_URL
+    host, port = redis_url.split("//")[1].split("/")[0].split(":")
+    require(answers(host, int(port)), f"needs Redis at {host}:{port} (set TEST_REDIS_URL)")
+    # The test Redis database holds only test queues: drop what an earlier run left.
+    redis.Redis.from_url(redis_url).flushdb()
+    smtp = SmtpSink().start()
+    worker = CeleryWorker(
+        database_url=database_url(connection.settings_dict), redis_url=redis_url, email_url=smtp.url
+    )
+    celery_app.conf.task_always_eager = False
+    worker.start()
+    try:
+        yield Stack(smtp, worker)
+    finally:
+        worker.stop()
+        smtp.stop()
+        celery_app.conf.task_always_eager = True
