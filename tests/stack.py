@@ -146,7 +146,8 @@ class CeleryWorker:
         extra_env: dict | None = None,
     ):
         self.name = f"worker-{uuid.uuid4().hex[:8]}"
-        self.log = Path(f"/tmp/celery-{self.name}.log")
+        self.log = ROOT / "var" / "test-logs" / f"celery-{self.name}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "settings.local",
