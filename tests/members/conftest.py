@@ -1,0 +1,58 @@
+"""Helpers for the sign-up and review tests: applications in a given state, members whose
+group list has already gone out."""
+
+from __future__ import annotations
+
+import pytest
+
+from members import services
+from members.models import Application, Person
+
+from ..conftest import ALL_CONSENTS, admit
+
+
+def submitted(
+    name: str,
+    diagnosis=None,
+    *,
+    diagnosis_text: str = "",
+    email: str | None = None,
+    language: str = "da",
+) -> Application:
+    """An application as the form records it, email not yet confirmed."""
+    details = services.ApplicantDetails(
+        full_name=name,
+        relationship="parent",
+        birth_year=2015,
+        street_address="Skovvej 12",
+        postal_code="8000",
+        city="Aarhus C",
+        country="DK",
+        phone="+4520123456",
+        email=email or name.lower().replace(" ", ".") + "@example.org",
+        diagnosis=diagnosis,
+        diagnosis_text=diagnosis_text,
+        language=language,
+    )
+    return services.submit_application(details, ALL_CONSENTS)
+
+
+def confirmed(name: str, diagnosis=None, **kwargs) -> Application:
+    """An application in the review queue."""
+    application = submitted(name, diagnosis, **kwargs)
+    services.confirm_email(application)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def settled_member(alstrom, secretariat, django_capture_on_commit_callbacks, mailoutbox):
+    """A member of the Alström group whose welcome list has gone out already."""
+
+    def make(name: str, diagnosis=None) -> Person:
+        with django_capture_on_commit_callbacks(execute=True):
+            person = admit(name, diagnosis or alstrom, secretariat).person
+        mailoutbox.clear()
+        return person
+
+    return make

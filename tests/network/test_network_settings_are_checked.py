@@ -1,0 +1,42 @@
+"""A deployment that would leave nobody able to apply, or never send a list, is stopped by
+Django's system checks with the network's own ids."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.checks import Error, run_checks
+
+
+def network_errors() -> dict[str, Error]:
+    return {e.id: e for e in run_checks() if e.id and e.id.startswith("network.")}
+
+
+def test_the_default_settings_pass_the_network_checks():
+    assert network_errors() == {}
+
+
+def test_an_empty_list_of_allowed_countries_is_reported(settings):
+    settings.NETWORK_ALLOWED_COUNTRIES = []
+
+    errors = network_errors()
+
+    assert set(errors) == {"network.E001"}
+    assert errors["network.E001"].is_serious()
+    assert "NETWORK_ALLOWED_COUNTRIES" in errors["network.E001"].msg
+
+
+@pytest.mark.parametrize("unknown", ["XX", "DNK", "Denmark"])
+def test_an_unknown_country_code_is_reported_by_name(settings, unknown):
+    settings.NETWORK_ALLOWED_COUNTRIES = ["DK", unknown, "SE"]
+
+    errors = network_errors()
+
+    assert set(errors) == {"network.E002"}
+    assert unknown in errors["network.E002"].msg
+    assert "DK" not in errors["network.E002"].msg.split(":", 1)[1]
+
+
+def test_fewer_than_one_sending_attempt_is_reported(settings):
+    settings.CONTACT_LIST_MAX_ATTEMPTS = 0
+
+    assert set(network_errors()) == {"network.E003"}
