@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
-	@mkdir -p var
+	@mkdir -p var/staticfiles
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)

@@ -16,6 +16,9 @@ class DeliveryInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("contact_list__group", "person")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -85,8 +88,12 @@ class DeliveryAdmin(admin.ModelAdmin):
         failed = queryset.filter(status=Delivery.Status.FAILED).select_related("contact_list")
         count = 0
         for delivery in failed:
-            services.resend(delivery)
-            count += 1
+            try:
+                services.resend(delivery)
+            except services.OutdatedDelivery as refusal:
+                self.message_user(request, f"{delivery}: {refusal}", messages.WARNING)
+            else:
+                count += 1
         self.message_user(
             request,
             ngettext("%d delivery queued again.", "%d deliveries queued again.", count) % count,

@@ -119,6 +119,7 @@ class Delivery(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled: no longer a member")
+        SUPERSEDED = "superseded", _("replaced by a newer version before it was sent")
 
     contact_list = models.ForeignKey(
         ContactList,

@@ -18,6 +18,7 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from diagnoses.models import DiagnosisGroup
 from members.models import LOST_TASK_GRACE, Membership, Person
@@ -100,11 +101,12 @@ def build_contact_list(group: DiagnosisGroup) -> ContactList | None:
                 version=previous.version + 1 if previous else 1,
                 entries=entries,
             )
+            unwelcomed = _supersede_unsent(contact_list)
             Delivery.objects.bulk_create(
                 Delivery(
                     contact_list=contact_list,
                     person_id=entry["person_id"],
-                    is_welcome=entry["is_new"],
+                    is_welcome=entry["is_new"] or entry["person_id"] in unwelcomed,
                 )
                 for entry in entries
             )
@@ -113,6 +115,20 @@ def build_contact_list(group: DiagnosisGroup) -> ContactList | None:
             handled_at=timezone.now(), contact_list=contact_list
         )
     return contact_list
+
+
+def _supersede_unsent(contact_list: ContactList) -> set[int]:
+    """Withdraw the group's older versions that have not gone out yet (waiting for a retry,
+    or failed): the new version goes to every current member, and an older one would
+    still carry someone who has since left. Returns who was still owed a welcome."""
+    unsent = Delivery.objects.filter(
+        contact_list__group_id=contact_list.group_id,
+        contact_list__version__lt=contact_list.version,
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.FAILED],
+    )
+    unwelcomed = set(unsent.filter(is_welcome=True).values_list("person_id", flat=True))
+    unsent.update(status=Delivery.Status.SUPERSEDED)
+    return unwelcomed
 
 
 def _without_marks(entries: list[dict]) -> list[dict]:
@@ -164,6 +180,8 @@ def send_due_deliveries(contact_list: ContactList) -> None:
                     _finish(delivery, Delivery.Status.CANCELLED)
                     continue
                 try:
+                    # Opens once per batch, and again after a failure closed it.
+                    connection.open()
                     connection.send_messages([messages.message_for(delivery)])
                 except (smtplib.SMTPException, OSError) as exc:
                     connection.close()
@@ -200,8 +218,17 @@ def _record_failure(delivery: Delivery, exc: Exception) -> None:
     )
 
 
+class OutdatedDelivery(Exception):
+    """A newer version of the list exists; the old one must not go out."""
+
+
 def resend(delivery: Delivery) -> Delivery:
-    """Send a failed delivery again, as a fresh attempt."""
+    """Send a failed delivery again, as a fresh attempt, if its list is still the current one."""
+    newer = ContactList.objects.filter(
+        group_id=delivery.contact_list.group_id, version__gt=delivery.contact_list.version
+    )
+    if newer.exists():
+        raise OutdatedDelivery(_("A newer version of this list exists; send that one instead."))
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
             status=Delivery.Status.QUEUED,

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -107,8 +108,9 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
-        self.fields["birth_year"].max_value = timezone.now().year
-        self.fields["birth_year"].widget.attrs["max"] = timezone.now().year
+        this_year = timezone.now().year
+        self.fields["birth_year"].validators.append(MaxValueValidator(this_year))
+        self.fields["birth_year"].widget.attrs["max"] = this_year
         for kind, consent in CONSENT_TEXTS.items():
             self.fields[f"consent_{kind}"] = forms.BooleanField(
                 label=consent.text,
@@ -180,7 +182,9 @@ class ApplicationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         phone = cleaned.get("phone")
-        if phone:
+        # Without a valid country a national number cannot be judged; the country's own
+        # error says what to fix, and the phone is checked once it is right.
+        if phone and (cleaned.get("country") or phone.lstrip().startswith("+")):
             number = to_python(phone, region=cleaned.get("country") or None)
             if number is None or not number.is_valid():
                 self.add_error(

@@ -169,3 +169,8 @@ def stack(transactional_db):
         worker.stop()
         smtp.stop()
         celery_app.conf.task_always_eager = True
+
+
+def pytest_configure(config):
+    # whitenoise serves from STATIC_ROOT and warns on every request while it is missing.
+    django_settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
