@@ -83,14 +83,18 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Send again"), permissions=["change"])
+    @admin.action(
+        description=_("Send again (current list, failed or not received)"), permissions=["change"]
+    )
     def resend(self, request, queryset):
-        failed = queryset.filter(status=Delivery.Status.FAILED).select_related("contact_list")
+        resendable = queryset.filter(
+            status__in=[Delivery.Status.FAILED, Delivery.Status.SENT]
+        ).select_related("contact_list")
         count = 0
-        for delivery in failed:
+        for delivery in resendable:
             try:
                 services.resend(delivery)
-            except services.OutdatedDelivery as refusal:
+            except services.ResendRefused as refusal:
                 self.message_user(request, f"{delivery}: {refusal}", messages.WARNING)
             else:
                 count += 1

@@ -218,24 +218,30 @@ def _record_failure(delivery: Delivery, exc: Exception) -> None:
     )
 
 
-class OutdatedDelivery(Exception):
-    """A newer version of the list exists; the old one must not go out."""
+class ResendRefused(Exception):
+    """The delivery must not go out again; the message says why."""
 
 
 def resend(delivery: Delivery) -> Delivery:
-    """Send a failed delivery again, as a fresh attempt, if its list is still the current one."""
-    newer = ContactList.objects.filter(
-        group_id=delivery.contact_list.group_id, version__gt=delivery.contact_list.version
-    )
-    if newer.exists():
-        raise OutdatedDelivery(_("A newer version of this list exists; send that one instead."))
+    """Send a delivery of the group's current list again: one that failed, or one that was
+    sent but did not reach the member. An older version, or a recipient who has left
+    the group, is refused: the list must only ever reach current members."""
+    contact_list = delivery.contact_list
+    if ContactList.objects.filter(
+        group_id=contact_list.group_id, version__gt=contact_list.version
+    ).exists():
+        raise ResendRefused(_("A newer version of this list exists; send that one instead."))
+    if (
+        not Membership.objects.active()
+        .filter(group_id=contact_list.group_id, person_id=delivery.person_id)
+        .exists()
+    ):
+        raise ResendRefused(_("The recipient is no longer a member of the group."))
     with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
-            status=Delivery.Status.QUEUED,
-            attempts=0,
-            next_attempt_at=None,
-        )
-        _enqueue_senders(delivery.contact_list, 1)
+        Delivery.objects.filter(
+            pk=delivery.pk, status__in=[Delivery.Status.FAILED, Delivery.Status.SENT]
+        ).update(status=Delivery.Status.QUEUED, attempts=0, next_attempt_at=None, last_error="")
+        _enqueue_senders(contact_list, 1)
     delivery.refresh_from_db()
     return delivery
 

@@ -261,6 +261,10 @@ class PersonAdmin(admin.ModelAdmin):
     def active_groups(self, person):
         return person.active_group_count
 
+    def save_model(self, request, obj, form, change):
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        services.update_contact_details(obj, changes, by=request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -272,6 +276,18 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["person", "group"]
     search_fields = ["person__full_name", "group__name"]
     readonly_fields = ["person", "group", "application", "joined_at", "left_at"]
+    actions = ["end_membership"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(
+        description=_("End membership (the member leaves the group)"), permissions=["change"]
+    )
+    def end_membership(self, request, queryset):
+        ended = sum(services.leave_group(membership, by=request.user) for membership in queryset)
+        self.message_user(
+            request,
+            ngettext("%d membership ended.", "%d memberships ended.", ended) % ended,
+            messages.SUCCESS,
+        )

@@ -235,6 +235,69 @@ def reject_application(application: Application, reason: str, *, by: AbstractBas
         )
 
 
+# What a group can see of a member (name and relationship always, the rest as chosen):
+# a change to any of these may change the group's contact list.
+SHARED_FIELDS = frozenset(
+    {
+        "full_name",
+        "relationship",
+        "birth_year",
+        "street_address",
+        "postal_code",
+        "city",
+        "country",
+        "phone",
+        "email",
+        "share_address",
+        "share_phone",
+        "share_email",
+    }
+)
+
+
+def update_contact_details(person: Person, changes: dict, *, by: AbstractBaseUser | None) -> Person:
+    """Change a member's details or sharing choices.
+
+    Every group the member belongs to is told, so that its list is rebuilt; a change that
+    alters nothing the group sees (e.g. a new address that the member does not share)
+    produces no new list version.
+    """
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        changed = [field for field, value in changes.items() if getattr(person, field) != value]
+        if not changed:
+            return person
+        for field in changed:
+            setattr(person, field, changes[field])
+        person.save(update_fields=changed)
+        if SHARED_FIELDS.intersection(changed):
+            for membership in person.memberships.active():
+                membership_changed.send(
+                    sender=Membership,
+                    group_id=membership.group_id,
+                    person_id=person.pk,
+                    reason=MembershipChange.DETAILS_CHANGED,
+                )
+    return person
+
+
+def leave_group(membership: Membership, *, by: AbstractBaseUser | None) -> bool:
+    """End a membership: the member is on no list built after this, and gets no more lists.
+    Returns whether this call ended it."""
+    with transaction.atomic():
+        ended = Membership.objects.filter(pk=membership.pk, left_at=None).update(
+            left_at=timezone.now()
+        )
+        if ended:
+            membership_changed.send(
+                sender=Membership,
+                group_id=membership.group_id,
+                person_id=membership.person_id,
+                reason=MembershipChange.LEFT,
+            )
+    return bool(ended)
+
+
 def _apply_sharing_consent(person: Person) -> None:
     """Joining is consent to share; a person who has not given it shares nothing."""
     shares = person.consents.filter(kind=ConsentKind.SHARE_CONTACT_DETAILS, given=True).exists()
