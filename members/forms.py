@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
@@ -19,6 +20,7 @@ from .models import Relationship
 from .services import ApplicantDetails
 
 SEARCH_BUTTON = "search_diagnosis"
+AS_TYPED = "as-typed"
 
 # The form speaks to the applicant; the contact list speaks about them (Relationship's labels).
 RELATIONSHIP_CHOICES = [
@@ -120,8 +122,10 @@ class ApplicationForm(forms.Form):
         self.matches = list(search_diagnoses(self.typed_diagnosis)) if self.typed_diagnosis else []
         self.fields["diagnosis"].widget.choices = [
             *[(diagnosis.pk, str(diagnosis)) for diagnosis in self.matches],
-            ("", _("None of these: send the diagnosis as I typed it")),
+            (AS_TYPED, _("None of these: send the diagnosis as I typed it")),
         ]
+        # Its own value, so that no choice is ticked until the applicant picks one.
+        self.fields["diagnosis"].empty_values = [*self.fields["diagnosis"].empty_values, AS_TYPED]
         self.helper = self._helper()
 
     @property
@@ -134,9 +138,11 @@ class ApplicationForm(forms.Form):
         helper.form_tag = False
         diagnosis_fields = [
             "diagnosis_query",
-            Submit(
-                SEARCH_BUTTON,
+            StrictButton(
                 _("Search the catalogue"),
+                type="submit",
+                name=SEARCH_BUTTON,
+                value="1",
                 css_class="btn-outline-primary mb-3",
                 formnovalidate="formnovalidate",
             ),

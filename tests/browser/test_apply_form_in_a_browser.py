@@ -1,0 +1,93 @@
+"""The sign-up form in a real browser (Debian's Chromium driven by Playwright): usable
+with the keyboard alone, and it keeps what was typed when something is wrong."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from members.models import Application
+
+from ..stack import require
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def page(live_server):
+    require(
+        CHROMIUM.exists(), "needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
+    )
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    # Playwright runs an event loop in this thread; Django's ORM calls in the test are
+    # still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(locale="en")
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/en/apply/")
+        yield page
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def test_an_applicant_can_search_the_catalogue_and_apply_with_the_keyboard_alone(page, kabuki):
+    page.focus("#id_full_name")
+    page.keyboard.type("Aud Hansen")
+    page.focus("#id_diagnosis_query")
+    page.keyboard.type("niikawa kuroki")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the focused button: "Search the catalogue"
+
+    match = page.get_by_label("Kabuki syndrome (ORPHA:2322)")
+    assert page.input_value("#id_full_name") == "Aud Hansen"
+    assert not match.is_checked()
+    match.focus()
+    page.keyboard.press("Space")
+    page.get_by_label("I am a parent of a person with the diagnosis").check()
+    page.fill("#id_street_address", "Kongens gate 15")
+    page.fill("#id_postal_code", "0153")
+    page.fill("#id_city", "Oslo")
+    page.select_option("#id_country", "NO")
+    page.fill("#id_phone", "412 34 567")
+    page.fill("#id_email", "aud.hansen@example.org")
+    page.get_by_label("I agree that my name", exact=False).check()
+    page.get_by_label("I agree that the network processes", exact=False).check()
+    page.get_by_role("button", name="Send application").press("Enter")
+
+    page.get_by_role("heading", name="Thank you. Please check your email").wait_for()
+    application = Application.objects.get(email="aud.hansen@example.org")
+    assert application.diagnosis == kabuki
+    assert application.phone.as_e164 == "+4741234567"
+
+
+def test_a_wrong_entry_moves_focus_to_a_summary_that_leads_to_the_field(page, kabuki):
+    page.fill("#id_full_name", "Aud Hansen")
+    page.fill("#id_phone", "12")
+    page.select_option("#id_country", "NO")
+    page.fill("#id_note", "Our daughter was diagnosed last spring.")
+    page.get_by_role("button", name="Send application").click()
+
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert "This does not look like a phone number in Norway" in summary.inner_text()
+    summary.get_by_role("link", name="Phone: This does not look", exact=False).click()
+    assert page.evaluate("document.activeElement.id") == "id_phone"
+    assert page.input_value("#id_full_name") == "Aud Hansen"
+    assert page.input_value("#id_note") == "Our daughter was diagnosed last spring."
+    assert page.input_value("#id_country") == "NO"
+    assert not Application.objects.exists()
