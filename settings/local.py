@@ -14,7 +14,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 
-CELERY_BROKER_URL = env("REDIS_URL", default="memory://")
+CELERY_BROKER_URL = env("REDIS_URL", default="memory://localhost/")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default="REDIS_URL" not in env)
 CELERY_TASK_EAGER_PROPAGATES = True
 
