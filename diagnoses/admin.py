@@ -15,9 +15,11 @@ class DiagnosisNameInline(admin.TabularInline):
 
 @admin.register(Diagnosis)
 class DiagnosisAdmin(admin.ModelAdmin):
-    list_display = ["name", "orpha_code", "level", "icd10_codes", "is_active"]
-    list_filter = ["level", "is_active"]
+    list_display = ["name", "orpha_code", "level", "icd10_codes", "prevalence", "is_active"]
+    list_filter = ["level", "is_active", "prevalence"]
     search_fields = ["name"]
+    # The catalogue holds about 10,000 entries: pick parents and replacements by search.
+    autocomplete_fields = ["parents", "replaced_by"]
     inlines = [DiagnosisNameInline]
 
     def get_search_results(self, request, queryset, search_term):

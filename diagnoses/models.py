@@ -6,6 +6,25 @@ from django.utils.translation import gettext_lazy as _
 from .text import spellings
 
 
+def search_text_for(name: str, other_names, orpha_code: int, icd10_codes: str) -> str:
+    """The folded text that search looks in: every name, the ORPHA code and ICD-10 codes.
+
+    Other names are sorted, so that the same catalogue entry always gives the same text
+    (the import compares it to tell what changed).
+    """
+    parts = [
+        name,
+        *sorted(other_names),
+        f"orpha {orpha_code} orpha{orpha_code}",
+        icd10_codes,
+        icd10_codes.replace(".", ""),
+    ]
+    # The preferred name comes first: search ranks names that start with the query.
+    return " | ".join(
+        dict.fromkeys(spelling for part in parts if part for spelling in sorted(spellings(part)))
+    )
+
+
 class Diagnosis(models.Model):
     """An entry of the diagnosis catalogue, as Orphanet publishes it."""
 
@@ -13,6 +32,12 @@ class Diagnosis(models.Model):
         GROUP = "group", _("group of disorders")
         DISORDER = "disorder", _("disorder")
         SUBTYPE = "subtype", _("subtype of a disorder")
+
+    class Prevalence(models.TextChoices):
+        NOT_ASSESSED = "", _("not assessed")
+        RARE = "rare", _("rare: within the network's rarity rule")
+        NOT_RARE = "not_rare", _("not rare: outside the network's rarity rule")
+        UNCERTAIN = "uncertain", _("uncertain: ask the medical consultant")
 
     orpha_code = models.PositiveIntegerField(_("ORPHA code"), unique=True)
     name = models.CharField(_("preferred name"), max_length=255)
@@ -26,6 +51,35 @@ class Diagnosis(models.Model):
         help_text=_("Separated by spaces, e.g. Q87.1 E34.8"),
     )
     is_active = models.BooleanField(_("active in Orphanet"), default=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+        help_text=_("The active ORPHA code that Orphanet points to for a retired one."),
+    )
+    parents = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="children",
+        blank=True,
+        verbose_name=_("parents in Orphanet's classification"),
+        help_text=_("E.g. the disorder a subtype belongs to, or the group a disorder is in."),
+    )
+    prevalence = models.CharField(
+        _("prevalence judgement"),
+        max_length=16,
+        choices=Prevalence.choices,
+        blank=True,
+        default=Prevalence.NOT_ASSESSED,
+    )
+    prevalence_note = models.TextField(
+        _("prevalence note"),
+        blank=True,
+        help_text=_("What the judgement rests on, e.g. the medical consultant's answer."),
+    )
     # Folded name, synonyms and codes, so that a plain LIKE search finds every spelling.
     search_text = models.TextField(editable=False, default="")
 
@@ -38,30 +92,27 @@ class Diagnosis(models.Model):
         return f"{self.name} (ORPHA:{self.orpha_code})"
 
     def refresh_search_text(self) -> None:
-        synonyms = self.names.values_list("name", flat=True) if self.pk else []
-        parts = [
-            self.name,
-            *synonyms,
-            f"orpha {self.orpha_code} orpha{self.orpha_code}",
-            self.icd10_codes,
-            self.icd10_codes.replace(".", ""),
-        ]
-        # The preferred name comes first: search ranks names that start with the query.
-        self.search_text = " | ".join(
-            dict.fromkeys(
-                spelling for part in parts if part for spelling in sorted(spellings(part))
-            )
-        )
+        names = self.names.values_list("name", flat=True) if self.pk else []
+        self.search_text = search_text_for(self.name, names, self.orpha_code, self.icd10_codes)
 
 
 class DiagnosisName(models.Model):
-    """A synonym or a translated name of a catalogue entry."""
+    """A synonym or a translated name of a catalogue entry.
+
+    English synonyms come from Orphanet and the import keeps them in step with it; the
+    English preferred name is `Diagnosis.name`. Names in other languages are entered by staff.
+    """
+
+    class Kind(models.TextChoices):
+        PREFERRED = "preferred", _("preferred name")
+        SYNONYM = "synonym", _("synonym")
 
     diagnosis = models.ForeignKey(
         Diagnosis, on_delete=models.CASCADE, related_name="names", verbose_name=_("diagnosis")
     )
     name = models.CharField(_("name"), max_length=255)
     language = models.CharField(_("language"), max_length=8, default="en")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SYNONYM)
 
     class Meta:
         verbose_name = _("diagnosis name")
