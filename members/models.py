@@ -47,6 +47,19 @@ class ContactDetails(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
+    FIELDS = (
+        "full_name",
+        "relationship",
+        "birth_year",
+        "street_address",
+        "postal_code",
+        "city",
+        "country",
+        "phone",
+        "email",
+        "language",
+    )
+
     class Meta:
         abstract = True
 

@@ -17,7 +17,7 @@ from diagnoses.models import Diagnosis, DiagnosisGroup
 
 from . import emails
 from .consents import CONSENT_TEXTS, ConsentKind
-from .models import Application, ApplicationEvent, Consent, Membership, Person
+from .models import Application, ApplicationEvent, Consent, ContactDetails, Membership, Person
 from .queueing import enqueue_on_commit, retry_delay
 from .signals import MembershipChange, membership_changed
 
@@ -168,21 +168,7 @@ def approve_application(
         person = Person.objects.filter(email__iexact=application.email).first()
         if person is None:
             person = Person.objects.create(
-                **{
-                    field: getattr(application, field)
-                    for field in (
-                        "full_name",
-                        "relationship",
-                        "birth_year",
-                        "street_address",
-                        "postal_code",
-                        "city",
-                        "country",
-                        "phone",
-                        "email",
-                        "language",
-                    )
-                }
+                **{field: getattr(application, field) for field in ContactDetails.FIELDS}
             )
             consents = application.consents.all()
             Consent.objects.bulk_create(
@@ -237,22 +223,11 @@ def reject_application(application: Application, reason: str, *, by: AbstractBas
 
 # What a group can see of a member (name and relationship always, the rest as chosen):
 # a change to any of these may change the group's contact list.
-SHARED_FIELDS = frozenset(
-    {
-        "full_name",
-        "relationship",
-        "birth_year",
-        "street_address",
-        "postal_code",
-        "city",
-        "country",
-        "phone",
-        "email",
-        "share_address",
-        "share_phone",
-        "share_email",
-    }
-)
+SHARED_FIELDS = frozenset(ContactDetails.FIELDS) - {"language"} | {
+    "share_address",
+    "share_phone",
+    "share_email",
+}
 
 
 def update_contact_details(person: Person, changes: dict, *, by: AbstractBaseUser | None) -> Person:
