@@ -35,18 +35,6 @@ DATABASE_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{DB_NAME}"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/14"
 
-FIRST_NAMES = [
-    "Anne", "Mette", "Søren", "Jens", "Kirsten", "Lars", "Hanne", "Niels", "Freja", "Mikkel",
-    "Ida", "Rasmus", "Sofie", "Frederik", "Emma", "Jesper", "Aase", "Bjørn", "Line", "Ægir",
-]  # fmt: skip
-LAST_NAMES = [
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Møller",
-]  # fmt: skip
-STREETS = ["Skovvej", "Strandvejen", "Østergade", "Kirkevej", "Møllevej", "Engvej", "Bøgevej"]
-TOWNS = [("8000", "Aarhus C"), ("5000", "Odense C"), ("9000", "Aalborg"), ("2100", "København Ø")]
-RELATIONSHIPS = ["parent", "parent", "patient", "relative", "guardian"]
-
 
 class CountingSink(SmtpSink):
     """The counting sink, which also counts the SMTP connections that delivered mail."""
@@ -128,83 +116,19 @@ def setup_django(email_url: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def dk_phone(i: int) -> str:
-    import phonenumbers
-
-    number = f"+45{20200000 + i}"
-    if not phonenumbers.is_valid_number(phonenumbers.parse(number)):
-        raise BenchError(f"not a valid Danish number: {number}")
-    return number
-
-
 def seed(members: int):
-    """A group of `members` people, version 1 of its list built and sent to all of them.
-
-    Written with bulk inserts and no email; the list is built the way
-    `build_contact_list` builds it, so the next build is version 2 with one new entry.
-    """
+    """A staff user, and a group of `members` people who all have version 1 of its list."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
 
-    from contactlists.models import ContactList, Delivery
-    from contactlists.services import shared_entry
-    from diagnoses.models import Diagnosis, DiagnosisGroup
+    from diagnoses.models import Diagnosis
     from diagnoses.services import save_diagnosis
-    from members.models import Membership, Person
+    from tests.seeding import seed_group
 
-    with transaction.atomic():
-        staff = get_user_model().objects.create_user("bench-secretariat", is_staff=True)
-        diagnosis = save_diagnosis(
-            Diagnosis(orpha_code=64, name="Alström syndrome", icd10_codes="E34.8"), []
-        )
-        group = DiagnosisGroup.objects.create(name="Alström syndrome")
-        group.diagnoses.add(diagnosis)
-        people = []
-        for i in range(members):
-            first = FIRST_NAMES[i % len(FIRST_NAMES)]
-            last = LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]
-            postal_code, city = TOWNS[i % len(TOWNS)]
-            people.append(
-                Person(
-                    full_name=f"{first} {last}",
-                    relationship=RELATIONSHIPS[i % len(RELATIONSHIPS)],
-                    birth_year=2000 + i % 24 if i % 7 else None,
-                    street_address=f"{STREETS[i % len(STREETS)]} {i % 150 + 1}",
-                    postal_code=postal_code,
-                    city=city,
-                    country="DK",
-                    phone=dk_phone(i),
-                    email=f"member{i:05d}@example.org",
-                    language="da",
-                )
-            )
-        Person.objects.bulk_create(people, batch_size=1000)
-        Membership.objects.bulk_create(
-            (Membership(person=person, group=group) for person in people), batch_size=1000
-        )
-        in_group = Person.objects.filter(
-            memberships__group=group, memberships__left_at=None
-        ).order_by("full_name", "pk")
-        entries = [{**shared_entry(person), "is_new": True} for person in in_group]
-        first_list = ContactList.objects.create(group=group, version=1, entries=entries)
-        now = timezone.now()
-        Delivery.objects.bulk_create(
-            (
-                Delivery(
-                    contact_list=first_list,
-                    person=person,
-                    is_welcome=True,
-                    status=Delivery.Status.SENT,
-                    attempts=1,
-                    claimed_at=now,
-                    sent_at=now,
-                )
-                for person in people
-            ),
-            batch_size=1000,
-        )
-    return staff, diagnosis, group
+    staff = get_user_model().objects.create_user("bench-secretariat", is_staff=True)
+    diagnosis = save_diagnosis(
+        Diagnosis(orpha_code=64, name="Alström syndrome", icd10_codes="E34.8"), []
+    )
+    return staff, diagnosis, seed_group(diagnosis, members)
 
 
 def apply(diagnosis):

@@ -130,6 +130,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # database and the sweep sends it once Redis is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A Redis that accepts connections but never answers must not hang a request either.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "sweep-contact-lists": {"task": "contactlists.tasks.sweep", "schedule": crontab(minute="*")},
     "sweep-applicant-emails": {

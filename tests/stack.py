@@ -1,5 +1,6 @@
 """The real parts for integration tests and benchmarks: an SMTP server that keeps every
-message, and Celery worker processes on the test database and Redis."""
+message, Celery worker processes on the test database and Redis, and a private Redis
+server that a test can stop and start again."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,6 +114,12 @@ class SmtpSink:
 
     def stop(self) -> None:
         self._controller.stop()
+
+    def restart(self) -> SmtpSink:
+        """Start again on the same port after `stop()`, keeping what was received.
+        A stopped controller cannot be started twice, so a new one takes its place."""
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, data_size_limit=0)
+        return self.start()
 
     def clear(self) -> None:
         with self._lock:
@@ -212,6 +220,69 @@ class CeleryWorker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+class RedisServer:
+    """A private `redis-server` on a free local port, with nothing written to disk,
+    that a test can stop (as an outage would) and start again on the same port, empty,
+    or freeze and thaw."""
+
+    binary = "/usr/bin/redis-server"
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.log = ROOT / "var" / "test-logs" / f"redis-{self.port}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.process: subprocess.Popen | None = None
+
+    @classmethod
+    def available(cls) -> bool:
+        return os.access(cls.binary, os.X_OK)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> RedisServer:
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no"]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"redis-server exited:\n{self.log.read_text()[-2000:]}")
+                try:
+                    if client.ping():
+                        return self
+                except (redis.ConnectionError, redis.TimeoutError):
+                    time.sleep(0.05)
+        finally:
+            client.close()
+        self.stop()
+        raise RuntimeError(f"redis-server on port {self.port} did not answer in {timeout}s")
+
+    def freeze(self) -> None:
+        """SIGSTOP: the port still accepts connections, but nothing answers, as with a
+        Redis stuck behind a network partition or a stalled host."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.thaw()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
 
 
 def database_url(settings_dict: dict) -> str:

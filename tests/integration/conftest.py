@@ -1,0 +1,163 @@
+"""A private stack for fault injection: a Redis server, an SMTP server and Celery workers
+that belong to one test alone, so that the test can stop, kill and restart them while
+other test runs on the same machine keep their shared Redis.
+
+`own_stack` points this process's Celery publisher at the private Redis for the length
+of the test. Helpers seed a large group quickly and send applicants through the real
+sign-up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+import kombu.pools
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+
+from contactlists.models import ContactList
+from contactlists.services import sweep
+from diagnoses.models import Diagnosis, DiagnosisGroup
+from members import services
+from members.models import Application, Person
+from network import celery_app
+
+from ..conftest import ALL_CONSENTS, Stack
+from ..stack import CeleryWorker, RedisServer, SmtpSink, database_url, require
+
+
+def publish_to(broker_url: str) -> None:
+    """Send this process's tasks to `broker_url` from the next publish on.
+
+    Celery caches the broker connection in kombu's process-wide pools, keyed by URL;
+    closing and forgetting them all makes the next publish connect afresh.
+    """
+    celery_app.conf.broker_url = broker_url
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> object:
+    """Poll `condition` until it returns something true, and return that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"not within {timeout}s: {what}")
+
+
+@dataclass
+class OwnStack(Stack):
+    redis: RedisServer
+    worker_env: dict = field(default_factory=dict)
+    workers: list[CeleryWorker] = field(default_factory=list)
+
+    def start_worker(self) -> CeleryWorker:
+        """Another worker on the same database, Redis and SMTP server; it becomes `worker`."""
+        self.worker = CeleryWorker(
+            database_url=database_url(connection.settings_dict),
+            redis_url=self.redis.url,
+            email_url=self.smtp.url,
+            extra_env=self.worker_env,
+        )
+        self.workers.append(self.worker)
+        return self.worker.start()
+
+    def sweep_until(self, condition: Callable[[], object], *, timeout: float, what: str):
+        """Run the sweep in this process as the beat has the worker run it, every second
+        rather than every minute, until `condition` holds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            sweep()
+            if result := condition():
+                return result
+            time.sleep(1)
+        raise AssertionError(f"not within {timeout}s of sweeps: {what}; see {self.worker.log}")
+
+
+@pytest.fixture
+def own_stack(transactional_db):
+    """PostgreSQL (the test database), and a Redis server, SMTP server and Celery worker
+    of this test's own, which the test may stop, kill and start again.
+
+    The sweep runs where the test calls it, with the test's settings; should a test have
+    the worker run it (`sweep.delay()`), the worker takes claims older than 5 s for a dead
+    worker's, so that it does not wait ten minutes.
+    """
+    require(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL at 127.0.0.1:5432 (set TEST_DATABASE_URL to use another)",
+    )
+    require(RedisServer.available(), f"needs {RedisServer.binary}")
+    with ExitStack() as cleanup:
+        redis_server = RedisServer()
+        cleanup.callback(redis_server.stop)
+        redis_server.start()
+        smtp = SmtpSink().start()
+        cleanup.callback(smtp.stop)
+        stack = OwnStack(
+            smtp=smtp,
+            worker=None,
+            redis=redis_server,
+            worker_env={"CONTACT_LIST_CLAIM_TIMEOUT": "5"},
+        )
+        cleanup.callback(publish_to, celery_app.conf.broker_url)
+        cleanup.callback(setattr, celery_app.conf, "task_always_eager", True)
+        publish_to(redis_server.url)
+        celery_app.conf.task_always_eager = False
+
+        @cleanup.callback
+        def stop_workers():
+            for worker in stack.workers:
+                worker.stop()
+
+        stack.start_worker()
+        yield stack
+
+
+def apply(name: str, diagnosis: Diagnosis, *, phone: str = "+4528760000") -> Application:
+    """An application through the real sign-up, confirmed and awaiting review."""
+    details = services.ApplicantDetails(
+        full_name=name,
+        relationship="parent",
+        birth_year=2016,
+        street_address="Algade 10",
+        postal_code="4000",
+        city="Roskilde",
+        country="DK",
+        phone=phone,
+        email=name.lower().replace(" ", ".") + "@example.org",
+        diagnosis=diagnosis,
+    )
+    application = services.submit_application(details, ALL_CONSENTS)
+    services.confirm_email(application)
+    return Application.objects.get(pk=application.pk)
+
+
+def approve(application: Application, group: DiagnosisGroup, by: AbstractBaseUser) -> Person:
+    return services.approve_application(application, group, by=by).person
+
+
+def versions_of(group: DiagnosisGroup) -> list[int]:
+    return list(
+        ContactList.objects.filter(group=group)
+        .order_by("version")
+        .values_list("version", flat=True)
+    )
+
+
+def copies_per_member(smtp: SmtpSink, group: DiagnosisGroup) -> Counter:
+    """How many emails each current member of the group received, by address,
+    with a 0 for a member who received none."""
+    members = Person.objects.filter(memberships__group=group, memberships__left_at=None)
+    copies = Counter({person.email: 0 for person in members})
+    for received in list(smtp.received):
+        copies.update(received.recipients)
+    return copies
