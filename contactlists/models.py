@@ -73,8 +73,9 @@ class ContactList(models.Model):
     )
     version = models.PositiveIntegerField(_("version"))
     created_at = models.DateTimeField(_("built"), auto_now_add=True)
-    # [{"person_id", "full_name", "relationship", "birth_year", "postal_address", "phone",
-    #   "email", "is_new"}], sorted by name; only what each member shares is present.
+    # [{"person_id", "full_name", "relationship", "birth_year", "address", "phone", "email",
+    #   "is_new"}] sorted by name (see services.shared_entry); what a member does not share
+    #   is empty (address None, phone and email "").
     entries = models.JSONField(_("entries"), default=list)
 
     class Meta:

@@ -66,17 +66,11 @@ class ContactDetails(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def postal_address(self) -> str:
-        return f"{self.street_address}, {self.postal_code} {self.city}, {self.country.name}"
 
 
 class ApplicationQuerySet(models.QuerySet):
     def awaiting_review(self) -> ApplicationQuerySet:
         return self.filter(status=Application.Status.AWAITING_REVIEW).order_by("confirmed_at", "pk")
-
-    def open(self) -> ApplicationQuerySet:
-        return self.filter(status__in=Application.OPEN_STATUSES)
 
 
 class Application(ContactDetails):
