@@ -67,7 +67,6 @@ class ContactDetails(models.Model):
         return self.full_name
 
 
-
 class ApplicationQuerySet(models.QuerySet):
     def awaiting_review(self) -> ApplicationQuerySet:
         return self.filter(status=Application.Status.AWAITING_REVIEW).order_by("confirmed_at", "pk")
