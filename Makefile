@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint bench worker beat
+.PHONY: install run test lint bench bench-search worker beat
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -36,6 +36,9 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) -m bench.fanout
+
+bench-search: $(STAMP)
+	$(PY) -m bench.search
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A network worker -l info

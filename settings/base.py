@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.db import connection
+
 from diagnoses.models import Diagnosis, DiagnosisName
+from diagnoses.services import search_diagnoses
 
 from ..stack import require
 from .conftest import run_import
@@ -29,3 +32,19 @@ def test_the_full_2025_pack_imports_in_under_a_minute_and_a_reimport_changes_not
     assert "E34.8" in alstrom.icd10_codes
 
     assert "No changes." in run_import(PACK)
+
+
+def test_misspellings_find_their_entry_in_the_full_catalogue(db):
+    require(PACK.exists(), f"Orphanet's pack is not at {PACK}")
+    require(connection.vendor == "postgresql", "typo-tolerant search needs PostgreSQL")
+    run_import(PACK)
+
+    for query, orpha_code in [
+        ("Kabuki syndrme", 2322),
+        ("Alstrom syndrom", 64),
+        ("Marfn syndrome", 558),
+        ("Fabri disease", 324),
+        ("Aland Islands eye disease", 178333),
+    ]:
+        first_three = [d.orpha_code for d in search_diagnoses(query)[:3]]
+        assert orpha_code in first_three, (query, first_three)

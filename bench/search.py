@@ -1,0 +1,159 @@
+"""Benchmark of typo-tolerant diagnosis search on the full Orphanet catalogue.
+
+    .venv/bin/python -m bench.search [--queries N] [--seed S]
+
+Imports the pack from ../shared/data/orphanet into a fresh database, then searches for
+misspellings of real names: one letter wrong, a word missing, and Nordic or German letters
+typed without them (Å -> aa/a, ö -> o...). Prints for each the rank of the intended entry
+(its place in the results, "-" when not in the first ten) and the time, then the share found
+in the first three, and the median and 95th percentile times.
+
+Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust). Uses (and drops) the database
+`network_search_bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+from tests.stack import ROOT
+
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+DB_NAME = "network_search_bench"
+DATABASE_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{DB_NAME}"
+PACK = ROOT.parent / "shared/data/orphanet"
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Typed without the letter: plain, as on a keyboard without it.
+PLAIN = str.maketrans({"å": "a", "Å": "A", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae"})
+PLAIN |= str.maketrans({"ö": "o", "Ö": "O", "ü": "u", "Ü": "U", "ä": "a", "Ä": "A"})
+
+
+def admin_connection() -> psycopg.Connection:
+    return psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    )
+
+
+def recreate_database() -> None:
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def drop_database() -> None:
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def setup_django() -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="settings.local", DEBUG="false", DATABASE_URL=DATABASE_URL
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("import_orphanet", str(PACK), verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
+def one_letter_wrong(name: str, rng: random.Random) -> str:
+    words = name.split()
+    long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    i = rng.choice(long_words)
+    word = words[i]
+    at = rng.randrange(1, len(word))
+    wrong = rng.choice([c for c in LETTERS if c != word[at].lower()])
+    words[i] = word[:at] + wrong + word[at + 1 :]
+    return " ".join(words)
+
+
+def word_missing(name: str, rng: random.Random) -> str:
+    words = name.split()
+    del words[rng.randrange(1, len(words))]
+    return " ".join(words)
+
+
+def misspellings(count: int, seed: int) -> list[tuple[str, str, int, str]]:
+    """(kind, query, intended ORPHA code, real name), a third of each kind."""
+    from diagnoses.models import Diagnosis
+
+    rng = random.Random(seed)
+    entries = list(
+        Diagnosis.objects.filter(is_active=True)
+        .order_by("orpha_code")
+        .values_list("orpha_code", "name")
+    )
+    per_kind = count // 3
+    with_letters = [(c, n) for c, n in entries if n.translate(PLAIN) != n]
+    two_words = [(c, n) for c, n in entries if any(len(w) >= 5 and w.isalpha() for w in n.split())]
+    three_words = [(c, n) for c, n in entries if 3 <= len(n.split()) <= 6]
+    queries = []
+    for code, name in rng.sample(two_words, per_kind):
+        queries.append(("letter wrong", one_letter_wrong(name, rng), code, name))
+    for code, name in rng.sample(three_words, per_kind):
+        queries.append(("word missing", word_missing(name, rng), code, name))
+    for code, name in rng.sample(with_letters, min(per_kind, len(with_letters))):
+        queries.append(("no æøåöü", name.translate(PLAIN), code, name))
+    return queries
+
+
+def run(count: int, seed: int) -> None:
+    from diagnoses.services import search_diagnoses
+
+    queries = misspellings(count, seed)
+    search_diagnoses("warm up")
+    ranks, times = [], []
+    print(f"{'kind':<13} {'rank':>4} {'ms':>6}  query -> intended")
+    for kind, query, code, name in queries:
+        started = time.perf_counter()
+        found = [d.orpha_code for d in search_diagnoses(query)]
+        took = (time.perf_counter() - started) * 1000
+        rank = found.index(code) + 1 if code in found else None
+        ranks.append(rank)
+        times.append(took)
+        print(f"{kind:<13} {rank or '-':>4} {took:6.1f}  {query!r} -> {name} (ORPHA:{code})")
+    hits = sum(1 for rank in ranks if rank and rank <= 3)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    print(f"\nFound in the first three: {hits}/{len(ranks)} ({100 * hits / len(ranks):.0f}%)")
+    print(f"Time per search: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args(argv)
+    if not Path(PACK).exists():
+        print(f"Orphanet's pack is not at {PACK}", file=sys.stderr)
+        return 2
+    try:
+        recreate_database()
+    except psycopg.Error as exc:
+        print(f"The benchmark needs PostgreSQL at {PG_HOST}:{PG_PORT}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        setup_django()
+        run(args.queries, args.seed)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
