@@ -27,11 +27,11 @@ from pathlib import Path
 import psycopg
 import redis
 
+from bench import database
 from tests.stack import ROOT, CeleryWorker, SmtpSink, answers
 
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 DB_NAME = "network_bench"
-DATABASE_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{DB_NAME}"
+DATABASE_URL = database.url(DB_NAME)
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/14"
 
@@ -62,18 +62,15 @@ class ServicesMissing(BenchError):
     """PostgreSQL or Redis does not answer."""
 
 
-def admin_connection() -> psycopg.Connection:
-    return psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
-    )
-
-
 def check_services() -> None:
     missing = []
     try:
-        admin_connection().close()
+        database.admin_connection().close()
     except psycopg.Error as exc:
-        missing.append(f"PostgreSQL at {PG_HOST}:{PG_PORT} (user {PG_USER}, trust): {exc}")
+        missing.append(
+            f"PostgreSQL at {database.PG_HOST}:{database.PG_PORT} "
+            f"(user {database.PG_USER}, trust): {exc}"
+        )
     if answers(REDIS_HOST, REDIS_PORT):
         try:
             redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
@@ -83,17 +80,6 @@ def check_services() -> None:
         missing.append(f"Redis at {REDIS_HOST}:{REDIS_PORT}: nothing answers")
     if missing:
         raise ServicesMissing("The benchmark needs:\n  " + "\n  ".join(missing))
-
-
-def recreate_database() -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def setup_django(email_url: str) -> None:
@@ -135,20 +121,9 @@ def apply(diagnosis):
     """One applicant through the real sign-up: submitted with every consent, confirmed."""
     from members import services
     from members.consents import CONSENT_TEXTS
+    from tests.seeding import applicant_details
 
-    details = services.ApplicantDetails(
-        full_name="Freja Christensen",
-        relationship="parent",
-        birth_year=2015,
-        street_address="Skovvej 12",
-        postal_code="8000",
-        city="Aarhus C",
-        country="DK",
-        phone="+4520123456",
-        email="freja.christensen@example.org",
-        diagnosis=diagnosis,
-        language="da",
-    )
+    details = applicant_details("Freja Christensen", diagnosis)
     application = services.submit_application(details, dict.fromkeys(CONSENT_TEXTS, True))
     services.confirm_email(application)
     return application
@@ -216,7 +191,7 @@ def smtplib_baseline(sink: CountingSink, count: int, message: bytes) -> float:
 
 
 def run(members: int, timeout: float) -> int:
-    recreate_database()
+    database.recreate(DB_NAME)
     redis.Redis.from_url(REDIS_URL).flushdb()
     sink = CountingSink(keep=False).start()
     worker = None
@@ -304,7 +279,7 @@ def run(members: int, timeout: float) -> int:
             from django.db import connections
 
             connections.close_all()
-        drop_database()
+        database.drop(DB_NAME)
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 

@@ -24,33 +24,16 @@ from pathlib import Path
 
 import psycopg
 
+from bench import database
 from tests.stack import ROOT
 
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 DB_NAME = "network_search_bench"
-DATABASE_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{DB_NAME}"
+DATABASE_URL = database.url(DB_NAME)
 PACK = ROOT.parent / "shared/data/orphanet"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Typed without the letter: plain, as on a keyboard without it.
 PLAIN = str.maketrans({"å": "a", "Å": "A", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae"})
 PLAIN |= str.maketrans({"ö": "o", "Ö": "O", "ü": "u", "Ü": "U", "ä": "a", "Ä": "A"})
-
-
-def admin_connection() -> psycopg.Connection:
-    return psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
-    )
-
-
-def recreate_database() -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 def setup_django() -> None:
@@ -140,9 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Orphanet's pack is not at {PACK}", file=sys.stderr)
         return 2
     try:
-        recreate_database()
+        database.recreate(DB_NAME)
     except psycopg.Error as exc:
-        print(f"The benchmark needs PostgreSQL at {PG_HOST}:{PG_PORT}: {exc}", file=sys.stderr)
+        print(
+            f"The benchmark needs PostgreSQL at {database.PG_HOST}:{database.PG_PORT}: {exc}",
+            file=sys.stderr,
+        )
         return 2
     try:
         setup_django()
@@ -151,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        drop_database()
+        database.drop(DB_NAME)
     return 0
 
 

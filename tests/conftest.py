@@ -24,6 +24,7 @@ from members.models import Application, ApplicationEvent, Membership
 from network import celery_app
 from network.management.commands.load_demo_data import secretariat_role
 
+from .seeding import applicant_details
 from .stack import CeleryWorker, SmtpSink, answers, database_url, require
 
 ALL_CONSENTS = dict.fromkeys(CONSENT_TEXTS, True)
@@ -93,17 +94,8 @@ def admit(
     group: DiagnosisGroup | None = None,
 ) -> Membership:
     """A member admitted through the real flow: applied, confirmed, approved."""
-    details = services.ApplicantDetails(
-        full_name=name,
-        relationship="parent",
-        birth_year=2015,
-        street_address="Vej 1",
-        postal_code="8000",
-        city="Aarhus",
-        country=country,
-        phone=phone,
-        email=name.lower().replace(" ", ".") + "@example.org",
-        diagnosis=diagnosis,
+    details = applicant_details(
+        name, diagnosis, phone=phone, country=country, street_address="Vej 1", city="Aarhus"
     )
     application = services.submit_application(details, ALL_CONSENTS)
     services.confirm_email(application)

@@ -9,6 +9,7 @@ from contactlists.models import ContactList, Delivery
 from contactlists.services import shared_entry
 from diagnoses.models import Diagnosis, DiagnosisGroup
 from members.models import Membership, Person
+from members.services import ApplicantDetails
 
 FIRST_NAMES = [
     "Anne", "Mette", "Søren", "Jens", "Kirsten", "Lars", "Hanne", "Niels", "Freja", "Mikkel",
@@ -85,3 +86,23 @@ def seed_group(diagnosis: Diagnosis, members: int, *, name: str | None = None) -
             batch_size=1000,
         )
     return group
+
+
+def applicant_details(
+    name: str, diagnosis: Diagnosis | None = None, **overrides
+) -> ApplicantDetails:
+    """What an applicant in Denmark gives on the form; `overrides` change any of it."""
+    details = {
+        "full_name": name,
+        "relationship": "parent",
+        "birth_year": 2015,
+        "street_address": "Skovvej 12",
+        "postal_code": "8000",
+        "city": "Aarhus C",
+        "country": "DK",
+        "phone": "+4520123456",
+        "email": name.lower().replace(" ", ".") + "@example.org",
+        "diagnosis": diagnosis,
+        "language": "da",
+    }
+    return ApplicantDetails(**{**details, **overrides})

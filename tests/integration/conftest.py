@@ -28,6 +28,7 @@ from members.models import Application, Person
 from network import celery_app
 
 from ..conftest import ALL_CONSENTS, Stack
+from ..seeding import applicant_details
 from ..stack import CeleryWorker, RedisServer, SmtpSink, database_url, require
 
 
@@ -124,17 +125,14 @@ def own_stack(transactional_db):
 
 def apply(name: str, diagnosis: Diagnosis, *, phone: str = "+4528760000") -> Application:
     """An application through the real sign-up, confirmed and awaiting review."""
-    details = services.ApplicantDetails(
-        full_name=name,
-        relationship="parent",
+    details = applicant_details(
+        name,
+        diagnosis,
+        phone=phone,
         birth_year=2016,
         street_address="Algade 10",
         postal_code="4000",
         city="Roskilde",
-        country="DK",
-        phone=phone,
-        email=name.lower().replace(" ", ".") + "@example.org",
-        diagnosis=diagnosis,
     )
     application = services.submit_application(details, ALL_CONSENTS)
     services.confirm_email(application)

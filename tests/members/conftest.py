@@ -9,6 +9,7 @@ from members import services
 from members.models import Application, Person
 
 from ..conftest import ALL_CONSENTS, admit
+from ..seeding import applicant_details
 
 
 def submitted(
@@ -20,19 +21,12 @@ def submitted(
     language: str = "da",
 ) -> Application:
     """An application as the form records it, email not yet confirmed."""
-    details = services.ApplicantDetails(
-        full_name=name,
-        relationship="parent",
-        birth_year=2015,
-        street_address="Skovvej 12",
-        postal_code="8000",
-        city="Aarhus C",
-        country="DK",
-        phone="+4520123456",
-        email=email or name.lower().replace(" ", ".") + "@example.org",
-        diagnosis=diagnosis,
+    details = applicant_details(
+        name,
+        diagnosis,
         diagnosis_text=diagnosis_text,
         language=language,
+        **({"email": email} if email else {}),
     )
     return services.submit_application(details, ALL_CONSENTS)
 
