@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
 
 from .text import spellings
 
@@ -127,6 +129,44 @@ class DiagnosisName(models.Model):
         return self.name
 
 
+class AssociationQuerySet(models.QuerySet):
+    def covering(self, diagnosis: Diagnosis) -> AssociationQuerySet:
+        """Associations for the diagnosis itself or for an entry above it in the
+        classification (an association for a disorder covers its subtypes)."""
+        return self.filter(
+            models.Q(diagnoses=diagnosis) | models.Q(diagnoses__children=diagnosis)
+        ).distinct()
+
+
+class Association(models.Model):
+    """A patient association: where the network refers applicants whose diagnosis has one."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    diagnoses = models.ManyToManyField(
+        Diagnosis,
+        related_name="associations",
+        blank=True,
+        verbose_name=_("diagnoses covered"),
+    )
+    is_umbrella_member = models.BooleanField(
+        _("member of the umbrella organisation"), default=False
+    )
+
+    objects = AssociationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patient association")
+        verbose_name_plural = _("patient associations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DiagnosisGroupQuerySet(models.QuerySet):
     def covering(self, diagnosis: Diagnosis) -> DiagnosisGroupQuerySet:
         return self.filter(diagnoses=diagnosis)
@@ -150,6 +190,15 @@ class DiagnosisGroup(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("association"),
+        help_text=_("The association the group founded or points new applicants to."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = DiagnosisGroupQuerySet.as_manager()
@@ -158,6 +207,13 @@ class DiagnosisGroup(models.Model):
         verbose_name = _("diagnosis group")
         verbose_name_plural = _("diagnosis groups")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="association") | models.Q(association__isnull=False),
+                name="group_with_association_names_it",
+                violation_error_message=_("Choose the association the group has."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

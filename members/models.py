@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from diagnoses.models import Diagnosis, DiagnosisGroup
+from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 
 from .consents import ConsentKind
 
@@ -78,10 +78,12 @@ class Application(ContactDetails):
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("email not yet confirmed")
         AWAITING_REVIEW = "awaiting_review", _("awaiting review")
+        AWAITING_INFORMATION = "awaiting_information", _("waiting for the applicant's answer")
         APPROVED = "approved", _("approved")
+        REFERRED = "referred", _("referred to an association")
         REJECTED = "rejected", _("rejected")
 
-    OPEN_STATUSES = (Status.UNCONFIRMED, Status.AWAITING_REVIEW)
+    OPEN_STATUSES = (Status.UNCONFIRMED, Status.AWAITING_REVIEW, Status.AWAITING_INFORMATION)
 
     diagnosis = models.ForeignKey(
         Diagnosis,
@@ -124,6 +126,14 @@ class Application(ContactDetails):
         related_name="applications",
         verbose_name=_("diagnosis group"),
     )
+    referred_to = models.ForeignKey(
+        Association,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("referred to"),
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -139,7 +149,9 @@ class Application(ContactDetails):
             models.UniqueConstraint(
                 Lower("email"),
                 "diagnosis",
-                condition=models.Q(status__in=["unconfirmed", "awaiting_review"]),
+                condition=models.Q(
+                    status__in=["unconfirmed", "awaiting_review", "awaiting_information"]
+                ),
                 name="one_open_application_per_email_and_diagnosis",
             ),
         ]
@@ -180,7 +192,12 @@ class ApplicationEvent(models.Model):
         SUBMITTED = "submitted", _("submitted")
         CONFIRMED = "confirmed", _("email confirmed")
         APPROVED = "approved", _("approved")
+        REFERRED = "referred", _("referred to an association")
         REJECTED = "rejected", _("rejected")
+        INFORMATION_REQUESTED = "information_requested", _("asked for more information")
+        INFORMATION_RECEIVED = "information_received", _("applicant answered")
+        CONSULTANT_ASKED = "consultant_asked", _("asked the medical consultant")
+        CONSULTANT_ANSWERED = "consultant_answered", _("medical consultant answered")
 
     class EmailStatus(models.TextChoices):
         NONE = "", _("no email")
@@ -189,7 +206,7 @@ class ApplicationEvent(models.Model):
         FAILED = "failed", _("failed")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -310,3 +327,56 @@ class Consent(models.Model):
     def __str__(self) -> str:
         state = _("given") if self.given else _("not given")
         return f"{self.get_kind_display()} ({self.version}): {state}"
+
+
+class Consultation(models.Model):
+    """A question to the medical consultant about one application, and the answer.
+
+    The anonymised case is copied here when staff ask, so that what the consultant sees
+    is read from this row alone: never a name, contact detail or note from the applicant.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name=_("application"),
+    )
+    diagnosis = models.ForeignKey(
+        Diagnosis,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diagnosis from the catalogue"),
+    )
+    diagnosis_text = models.CharField(_("diagnosis as typed"), max_length=255, blank=True)
+    age_band = models.CharField(_("age band"), max_length=16, blank=True)
+    country = CountryField(_("country"))
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-asked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Case %(number)s") % {"number": self.pk}
