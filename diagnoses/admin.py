@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Diagnosis, DiagnosisGroup, DiagnosisName
-from .services import save_diagnosis, search_diagnoses
+from .models import Association, Diagnosis, DiagnosisGroup, DiagnosisName
+from .services import find_associations, save_diagnosis, search_diagnoses
 
 
 class DiagnosisNameInline(admin.TabularInline):
@@ -35,10 +36,11 @@ class DiagnosisAdmin(admin.ModelAdmin):
 
 @admin.register(DiagnosisGroup)
 class DiagnosisGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "status", "member_count", "created_at"]
+    list_display = ["name", "status", "association", "member_count", "created_at"]
     list_filter = ["status"]
+    list_select_related = ["association"]
     search_fields = ["name", "diagnoses__name"]
-    autocomplete_fields = ["diagnoses"]
+    autocomplete_fields = ["diagnoses", "association"]
 
     def get_queryset(self, request):
         return (
@@ -50,3 +52,31 @@ class DiagnosisGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="active_members")
     def member_count(self, group):
         return group.active_members
+
+
+@admin.register(Association)
+class AssociationAdmin(admin.ModelAdmin):
+    list_display = ["name", "country_names", "is_umbrella_member", "diagnosis_count"]
+    list_filter = ["is_umbrella_member"]
+    search_fields = ["name"]
+    autocomplete_fields = ["diagnoses"]
+    # A website typed without its scheme is served over https today.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(diagnosis_total=Count("diagnoses"))
+
+    def get_search_results(self, request, queryset, search_term):
+        # As the public register finds them: by name, or by a diagnosis they cover.
+        if not search_term:
+            return queryset, False
+        matches = find_associations(search_term).values("pk")
+        return queryset.filter(pk__in=matches), False
+
+    @admin.display(description=_("countries"))
+    def country_names(self, association):
+        return ", ".join(str(country.name) for country in association.countries)
+
+    @admin.display(description=_("diagnoses covered"), ordering="diagnosis_total")
+    def diagnosis_count(self, association):
+        return association.diagnosis_total

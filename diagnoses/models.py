@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -130,11 +131,11 @@ class DiagnosisName(models.Model):
 
 
 class AssociationQuerySet(models.QuerySet):
-    def covering(self, diagnosis: Diagnosis) -> AssociationQuerySet:
-        """Associations for the diagnosis itself or for an entry above it in the
+    def covering(self, *diagnoses: Diagnosis) -> AssociationQuerySet:
+        """Associations for any of the diagnoses or for an entry above one of them in the
         classification (an association for a disorder covers its subtypes)."""
         return self.filter(
-            models.Q(diagnoses=diagnosis) | models.Q(diagnoses__children=diagnosis)
+            models.Q(diagnoses__in=diagnoses) | models.Q(diagnoses__children__in=diagnoses)
         ).distinct()
 
 
@@ -217,3 +218,9 @@ class DiagnosisGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The check constraint says the same, but as an error of the whole form; staff need
+        # it next to the field they must fill in.
+        if self.status == self.Status.HAS_ASSOCIATION and self.association_id is None:
+            raise ValidationError({"association": _("Choose the association the group has.")})

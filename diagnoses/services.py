@@ -1,4 +1,4 @@
-"""Finding diagnoses in the catalogue."""
+"""Finding diagnoses and the associations that cover them; importing the catalogue."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.db import connection, transaction
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
 
-from .models import Diagnosis, DiagnosisGroup, DiagnosisName, search_text_for
+from .models import Association, Diagnosis, DiagnosisGroup, DiagnosisName, search_text_for
 from .orphanet import Pack
 from .text import fold
 
@@ -90,6 +90,35 @@ def _search_with_typos(
             )
     order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], default=Value(0))
     return Diagnosis.objects.filter(pk__in=ids).order_by(order)
+
+
+# A word as common as "syndrome" matches thousands of catalogue entries: the closest few
+# hundred are enough to find an association by a diagnosis it covers.
+ASSOCIATION_SEARCH_DIAGNOSES = 200
+
+
+def find_associations(query: str = "", country: str = "") -> QuerySet[Association]:
+    """Associations in the register, by name or by a diagnosis they cover, and by country.
+
+    A diagnosis is found as the catalogue search finds it; an association for a disorder is
+    found by its subtypes too, as referral finds it.
+    """
+    associations = Association.objects.all()
+    if country:
+        # Codes are two letters joined by commas, so a code can only match itself.
+        associations = associations.filter(countries__contains=country)
+    query = query.strip()
+    if query:
+        diagnoses = search_diagnoses(query, limit=ASSOCIATION_SEARCH_DIAGNOSES)
+        covering = Association.objects.covering(*diagnoses).values("pk")
+        associations = associations.filter(Q(name__icontains=query) | Q(pk__in=covering))
+    return associations
+
+
+def association_countries() -> list[str]:
+    """The codes of the countries that some association in the register works in."""
+    associations = Association.objects.only("countries")
+    return sorted({country.code for a in associations for country in a.countries})
 
 
 def save_diagnosis(diagnosis: Diagnosis, synonyms: list[str] = ()) -> Diagnosis:

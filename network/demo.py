@@ -210,3 +210,39 @@ WAITING = [
         "",
     ),
 ]
+
+# Invented patient associations, with addresses that reach nobody: (name, website, email,
+# phone, countries, ORPHA codes covered, member of the umbrella organisation).
+ASSOCIATIONS = [
+    (
+        "Kabuki Families (demo)",
+        "https://kabuki.example.org/",
+        "kabuki@example.org",
+        "",
+        ["DK", "NO"],
+        [2322],
+        True,
+    ),
+    (
+        "Nordic Lysosomal Diseases Association (demo)",
+        "https://lysosomal.example.org/",
+        "lysosomal@example.org",
+        # Sweden sets the numbers 08-465 004 00 to 99 aside for fiction.
+        "+46846500401",
+        ["SE", "DK", "NO", "FI"],
+        [61, 324, 355, 646],
+        False,
+    ),
+    (
+        "Pitt-Hopkins Syndrome Society (demo)",
+        "https://pitt-hopkins.example.org/",
+        "pitt-hopkins@example.org",
+        "",
+        ["SE"],
+        [2896],
+        True,
+    ),
+]
+
+# The demo group that founded its own association: (ORPHA code of the group, association).
+FOUNDED_ASSOCIATION = (2322, "Kabuki Families (demo)")

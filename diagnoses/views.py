@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from . import services
+from .forms import AssociationSearchForm
+from .models import Diagnosis
+
+
+def associations(request):
+    form = AssociationSearchForm(request.GET, country_codes=services.association_countries())
+    if form.is_valid():
+        found = services.find_associations(
+            form.cleaned_data["q"], form.cleaned_data.get("country", "")
+        )
+    else:
+        found = services.find_associations()
+    found = found.prefetch_related(
+        Prefetch("diagnoses", queryset=Diagnosis.objects.only("name", "orpha_code"))
+    )
+    return render(
+        request,
+        "diagnoses/associations.html",
+        {
+            "form": form,
+            "associations": found,
+            "searched": form.is_valid() and any(form.cleaned_data.values()),
+        },
+    )
