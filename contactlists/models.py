@@ -89,7 +89,7 @@ class ContactList(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group}, version {self.version}"
+        return _("%(group)s, version %(version)s") % {"group": self.group, "version": self.version}
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -154,4 +154,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contact_list} to {self.person}"
+        return _("%(contact_list)s to %(person)s") % {
+            "contact_list": self.contact_list,
+            "person": self.person,
+        }

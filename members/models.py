@@ -302,7 +302,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} in {self.group}"
+        return _("%(person)s in %(group)s") % {"person": self.person, "group": self.group}
 
 
 class Consent(models.Model):

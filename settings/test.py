@@ -33,6 +33,12 @@ DATABASES = {
     else env.db_url_config(f"sqlite:///{VAR_DIR / 'test.sqlite3'}")
 }
 
+# The tests read English: their assertions quote the English source strings, whatever the
+# catalogues say. The Danish default (base.py) and each reader's own language have tests of
+# their own: the `danish_site` fixture, tests/*/test_*_in_their_language.py, and
+# tests/network/test_translations.py for the catalogue itself.
+LANGUAGE_CODE = "en"
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

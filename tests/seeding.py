@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -91,7 +92,8 @@ def seed_group(diagnosis: Diagnosis, members: int, *, name: str | None = None) -
 def applicant_details(
     name: str, diagnosis: Diagnosis | None = None, **overrides
 ) -> ApplicantDetails:
-    """What an applicant in Denmark gives on the form; `overrides` change any of it."""
+    """What an applicant in Denmark gives on the form, filled in in the site's default
+    language (English under the test settings); `overrides` change any of it."""
     details = {
         "full_name": name,
         "relationship": "parent",
@@ -103,6 +105,6 @@ def applicant_details(
         "phone": "+4520123456",
         "email": name.lower().replace(" ", ".") + "@example.org",
         "diagnosis": diagnosis,
-        "language": "da",
+        "language": settings.LANGUAGE_CODE,
     }
     return ApplicantDetails(**{**details, **overrides})

@@ -56,7 +56,7 @@ def test_the_csv_and_vcard_attachments_parse_and_hold_the_people_of_the_body(
             assert (
                 row[3]
                 == f"{person.street_address}, {person.postal_code} {person.city}, "
-                + ({"DK": "Danmark", "SE": "Sverige"}[person.country.code])
+                + ({"DK": "Denmark", "SE": "Sweden"}[person.country.code])
             )
             assert row[4] == person.phone.as_international
             assert row[5] == person.email

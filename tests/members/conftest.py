@@ -18,15 +18,16 @@ def submitted(
     *,
     diagnosis_text: str = "",
     email: str | None = None,
-    language: str = "da",
+    language: str | None = None,
 ) -> Application:
-    """An application as the form records it, email not yet confirmed."""
+    """An application as the form records it, email not yet confirmed; filled in in
+    `language`, or else in the site's default language."""
     details = applicant_details(
         name,
         diagnosis,
         diagnosis_text=diagnosis_text,
-        language=language,
         **({"email": email} if email else {}),
+        **({"language": language} if language else {}),
     )
     return services.submit_application(details, ALL_CONSENTS)
 

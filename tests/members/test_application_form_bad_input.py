@@ -12,12 +12,12 @@ from members.models import Application, ApplicationEvent, Consent
 from ..conftest import applicant
 from .page import Page
 
-# The site speaks Danish by default; these two messages are Django's own, in Danish.
-REQUIRED = "Dette felt er påkrævet."
-INVALID_EMAIL = "Indtast en gyldig e-mail-adresse."
+# The tests read English (settings/test.py); these two messages are Django's own.
+REQUIRED = "This field is required."
+INVALID_EMAIL = "Enter a valid email address."
 NEEDS_CONSENT = "Joining the network needs this consent."
-NOT_A_DANISH_PHONE = "This does not look like a phone number in Danmark."
-ALLOWED_COUNTRIES = ["Danmark", "Sverige", "Norge", "Grønland", "Færøerne"]
+NOT_A_DANISH_PHONE = "This does not look like a phone number in Denmark."
+ALLOWED_COUNTRIES = ["Denmark", "Sweden", "Norway", "Greenland", "Faroe Islands"]
 
 FORM_FIELDS = [
     "full_name",
@@ -58,11 +58,13 @@ MISTAKES = [
     ),
     pytest.param({"email": "freja.christensen@"}, "email", INVALID_EMAIL, id="bad-email"),
     pytest.param({"email": "freja christensen"}, "email", INVALID_EMAIL, id="email-no-at"),
-    pytest.param({"birth_year": "2O15"}, "birth_year", "Indtast et heltal.", id="birth-year-typo"),
+    pytest.param(
+        {"birth_year": "2O15"}, "birth_year", "Enter a whole number.", id="birth-year-typo"
+    ),
     pytest.param(
         {"birth_year": "1850"},
         "birth_year",
-        "Denne værdi skal være større end eller lig 1900.",
+        "Ensure this value is greater than or equal to 1900.",
         id="birth-year-too-early",
     ),
     pytest.param({"phone": "12"}, "phone", NOT_A_DANISH_PHONE, id="phone-too-short"),
@@ -70,8 +72,8 @@ MISTAKES = [
     pytest.param(
         {"country": "DE"},
         "country",
-        "The network is for people who live in Danmark, Sverige, Norge, Grønland, Færøerne, "
-        "so we cannot take an application from Tyskland.",
+        "The network is for people who live in Denmark, Sweden, Norway, Greenland, "
+        "Faroe Islands, so we cannot take an application from Germany.",
         id="country-not-covered",
     ),
     pytest.param(

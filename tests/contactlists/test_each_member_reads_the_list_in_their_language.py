@@ -1,0 +1,87 @@
+"""One list version, one language per member: the email, its subject, the spreadsheet's column
+headings, the contact cards and the attachments' names are in the member's own language."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import vobject
+
+from members.models import Person
+
+from .conftest import join, list_emails
+
+
+def attachment_names(mail) -> list[str]:
+    return sorted(part.get_filename() for part in mail.message.walk() if part.get_filename())
+
+
+def csv_rows(mail) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(mail.attachment(".csv"))))
+
+
+def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
+    alstrom, secretariat, send_lists, after_commit, mailoutbox
+):
+    mette = join("Mette Holm", alstrom, secretariat)
+    jonas = join("Jonas Berg", alstrom, secretariat)
+    Person.objects.filter(pk=mette.pk).update(language="da")
+    Person.objects.filter(pk=jonas.pk).update(language="en")
+    send_lists()
+
+    [danish] = list_emails(mailoutbox, to=mette.email)
+    assert danish.subject == "Velkommen i gruppen Alström syndrome: din kontaktliste"
+    text = danish.text()
+    assert text.startswith("Kære Mette Holm")
+    assert "Du er nu medlem af gruppen Alström syndrome" in text
+    assert "Du har aldrig pligt til at kontakte nogen eller til at svare." in text
+    assert "2 medlemmer, version 1:" in text
+    assert "[NY] Jonas Berg" in text
+    assert "Forælder, født 2015" in text
+    assert "Telefon: +45 31 23 45 67" in text
+    assert "8000 Aarhus C\n  Danmark" in text
+    assert "Venlig hilsen" in text
+    assert "Listen er også vedhæftet som regneark (CSV)" in danish.html()
+    assert "NY</span>" in danish.html()
+    heading, row, _other = csv_rows(danish)
+    assert heading == ["Navn", "Tilknytning", "Fødselsår", "Adresse", "Telefon", "E-mail", "Ny"]
+    assert (row[0], row[1], row[3], row[6]) == (
+        "Jonas Berg",
+        "forælder",
+        "Strandgade 3, 1401 København K, Danmark",
+        "ja",
+    )
+    card = next(vobject.readComponents(danish.attachment(".vcf")))
+    assert card.note.value == "forælder, 2015"
+    assert card.adr.value.country == "Danmark"
+    assert attachment_names(danish) == ["kontaktliste-v1.csv", "kontaktliste-v1.vcf"]
+
+    [english] = list_emails(mailoutbox, to=jonas.email)
+    assert english.subject == "Welcome to the Alström syndrome group: your contact list"
+    text = english.text()
+    assert text.startswith("Dear Jonas Berg,")
+    assert "You are never obliged to contact anyone, or to answer." in text
+    assert "2 members, version 1:" in text
+    assert "[NEW] Jonas Berg" in text
+    assert "Parent, born 2015" in text
+    assert "Phone: +45 20 12 34 56" in text
+    assert "8000 Aarhus C\n  Denmark" in text
+    heading, row, _other = csv_rows(english)
+    assert heading == ["Name", "Relationship", "Birth year", "Address", "Phone", "Email", "New"]
+    assert (row[1], row[3], row[6]) == ("parent", "Strandgade 3, 1401 København K, Denmark", "yes")
+    card = next(vobject.readComponents(english.attachment(".vcf")))
+    assert card.note.value == "parent, 2015"
+    assert attachment_names(english) == ["contact-list-v1.csv", "contact-list-v1.vcf"]
+
+    # An update, too, reaches each of them in their own language.
+    mailoutbox.clear()
+    with after_commit():
+        join("Freja Christensen", alstrom, secretariat)
+
+    [danish] = list_emails(mailoutbox, to=mette.email)
+    assert danish.subject == "Opdateret kontaktliste for Alström syndrome (version 2)"
+    assert "Der er 1 ny på listen, markeret NY." in danish.text()
+    [english] = list_emails(mailoutbox, to=jonas.email)
+    assert english.subject == "Updated contact list for Alström syndrome (version 2)"
+    assert "There is 1 new entry, marked NEW." in english.text()
