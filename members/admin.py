@@ -1,35 +1,38 @@
 from __future__ import annotations
 
-from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from diagnoses.models import DiagnosisGroup
+from diagnoses.services import search_diagnoses
 
-from . import services
-from .models import Application, ApplicationEvent, Consent, Membership, Person, ReviewQueue
-
-
-class ApproveForm(forms.Form):
-    group = forms.ModelChoiceField(
-        label=_("Diagnosis group"),
-        queryset=DiagnosisGroup.objects.all(),
-        required=False,
-        empty_label=_("The group that covers the diagnosis (created from it if none does)"),
-    )
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason, as the applicant will read it"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+from . import consultations, review, services
+from .decision_forms import (
+    ApproveForm,
+    BulkApproveForm,
+    BulkRejectForm,
+    InformationForm,
+    NewGroupForm,
+    ReferForm,
+    RejectForm,
+)
+from .models import (
+    Application,
+    ApplicationEvent,
+    Consent,
+    Consultation,
+    Membership,
+    Person,
+    ReviewQueue,
+)
 
 
 class ConsentInline(admin.TabularInline):
@@ -45,7 +48,16 @@ class ConsentInline(admin.TabularInline):
 
 class ApplicationEventInline(admin.TabularInline):
     model = ApplicationEvent
-    fields = ["at", "action", "by", "note", "email_status", "email_attempts", "email_error"]
+    fields = [
+        "at",
+        "action",
+        "by",
+        "note",
+        "email_subject",
+        "email_status",
+        "email_attempts",
+        "email_error",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -110,86 +122,128 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # The decisions for one application: URL name, form.
+    DECISIONS = {
+        "approve": ApproveForm,
+        "new_group": NewGroupForm,
+        "refer": ReferForm,
+        "ask": InformationForm,
+        "reject": RejectForm,
+    }
+
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
-            path(
-                "<path:object_id>/approve/",
-                self.admin_site.admin_view(self.approve_one),
-                name=f"{prefix}_approve",
-            ),
-            path(
-                "<path:object_id>/reject/",
-                self.admin_site.admin_view(self.reject_one),
-                name=f"{prefix}_reject",
+            *(
+                path(
+                    f"<path:object_id>/{decision.replace('_', '-')}/",
+                    self.admin_site.admin_view(self.decide_one),
+                    {"decision": decision},
+                    name=f"{prefix}_{decision}",
+                )
+                for decision in self.DECISIONS
             ),
             *super().get_urls(),
         ]
 
-    @admin.action(description=_("Approve into a diagnosis group"), permissions=["change"])
-    def approve(self, request, queryset):
-        form = ApproveForm(request.POST if "confirm" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._decide(request, queryset, "approve", form)
-            return None
-        return self._decision_page(request, queryset, form, _("Approve applications"))
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        if application is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "checks": review.checks_for(application),
+                "can_ask_consultant": request.user.has_perm("members.add_consultation"),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.action(description=_("Reject with a reason"), permissions=["change"])
-    def reject(self, request, queryset):
-        form = RejectForm(request.POST if "confirm" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._decide(request, queryset, "reject", form)
-            return None
-        return self._decision_page(request, queryset, form, _("Reject applications"))
-
-    def approve_one(self, request, object_id):
-        return self._decide_one(
-            request, object_id, ApproveForm, "approve", _("Approve application")
-        )
-
-    def reject_one(self, request, object_id):
-        return self._decide_one(request, object_id, RejectForm, "reject", _("Reject application"))
-
-    def _decide_one(self, request, object_id, form_class, decision, title):
+    def decide_one(self, request, object_id, decision):
+        """One decision on one application: choose, read and edit the email, send."""
         application = get_object_or_404(Application, pk=object_id)
         if not self.has_change_permission(request, application):
             raise PermissionDenied
-        form = form_class(request.POST if request.method == "POST" else None)
-        decided = (
-            form.is_bound
-            and form.is_valid()
-            and self._decide(request, [application], decision, form)
+        form = self.DECISIONS[decision](application, request.POST or None)
+        if form.is_bound and form.is_valid():
+            if "send" in request.POST and form.is_drafted():
+                try:
+                    form.decide(by=request.user, email=form.email())
+                except services.DecisionNotAllowed as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    self.message_user(request, form.done, messages.SUCCESS)
+                    return redirect("admin:members_reviewqueue_changelist")
+            else:
+                if "send" in request.POST:
+                    self.message_user(
+                        request,
+                        _("The choices changed, so the email was drafted again: read it first."),
+                        messages.WARNING,
+                    )
+                form = form.drafted()
+                form.is_valid()
+        return TemplateResponse(
+            request,
+            "admin/members/application/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": form.title,
+                "original": application,
+                "application": application,
+                "form": form,
+                "drafted": form.is_bound and form.is_valid() and form.is_drafted(),
+                "language": dict(settings.LANGUAGES).get(application.language),
+                "media": self.media + form.media,
+            },
         )
-        if decided:
-            return redirect("admin:members_reviewqueue_changelist")
-        return self._decision_page(request, [application], form, title, single=True)
 
-    def _decide(self, request, applications, decision, form) -> int:
+    @admin.action(description=_("Approve into a diagnosis group"), permissions=["change"])
+    def approve(self, request, queryset):
+        form = BulkApproveForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._decide_all(
+                request,
+                queryset,
+                lambda application: services.approve_application(
+                    application, form.cleaned_data["group"], by=request.user
+                ),
+                lambda done: ngettext(
+                    "%d application approved.", "%d applications approved.", done
+                ),
+            )
+            return None
+        return self._bulk_page(request, queryset, form, _("Approve applications"))
+
+    @admin.action(description=_("Reject with a reason"), permissions=["change"])
+    def reject(self, request, queryset):
+        form = BulkRejectForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._decide_all(
+                request,
+                queryset,
+                lambda application: services.reject_application(
+                    application, form.cleaned_data["reason"], by=request.user
+                ),
+                lambda done: ngettext(
+                    "%d application rejected.", "%d applications rejected.", done
+                ),
+            )
+            return None
+        return self._bulk_page(request, queryset, form, _("Reject applications"))
+
+    def _decide_all(self, request, applications, decide, summary) -> None:
+        """The same decision for several applications, each sent its templated email."""
         done = 0
         for application in applications:
             try:
-                if decision == "approve":
-                    services.approve_application(
-                        application, form.cleaned_data["group"], by=request.user
-                    )
-                else:
-                    services.reject_application(
-                        application, form.cleaned_data["reason"], by=request.user
-                    )
+                decide(application)
             except services.DecisionNotAllowed as refusal:
                 self.message_user(request, f"{application}: {refusal}", messages.ERROR)
             else:
                 done += 1
         if done:
-            message = (
-                ngettext("%d application approved.", "%d applications approved.", done)
-                if decision == "approve"
-                else ngettext("%d application rejected.", "%d applications rejected.", done)
-            )
-            self.message_user(request, message % done, messages.SUCCESS)
-        return done
+            self.message_user(request, summary(done) % done, messages.SUCCESS)
 
-    def _decision_page(self, request, applications, form, title, *, single=False):
+    def _bulk_page(self, request, applications, form, title):
         return TemplateResponse(
             request,
             "admin/members/decision.html",
@@ -199,7 +253,6 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "title": title,
                 "applications": applications,
                 "form": form,
-                "single": single,
                 "action": request.POST.get("action", ""),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
@@ -220,6 +273,10 @@ class ReviewQueueAdmin(ApplicationAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return redirect("admin:members_application_change", object_id)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "health": review.queue_health()}
+        return super().changelist_view(request, extra_context)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
@@ -291,3 +348,155 @@ class MembershipAdmin(admin.ModelAdmin):
             ngettext("%d membership ended.", "%d memberships ended.", ended) % ended,
             messages.SUCCESS,
         )
+
+
+class AnsweredFilter(admin.SimpleListFilter):
+    title = _("answered")
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not yet")), ("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(answered_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    """Anonymised cases: the medical consultant reads and answers them here; the secretariat
+    asks from an application's page (`add/?application=<pk>`) and reads the answer.
+
+    Every page is built from the consultation's own copy of the case. Only staff who may
+    view applications get a link to the application the case came from.
+    """
+
+    list_display = ["case", "diagnosis_label", "age_band", "country", "asked_at", "answered"]
+    list_filter = [AnsweredFilter]
+    list_select_related = ["diagnosis"]
+    add_form_template = "admin/members/consultation/add_form.html"
+
+    # What the consultant reads, as the consultation copied it from the application.
+    CASE = [
+        "diagnosis_text",
+        "diagnosis",
+        "catalogue_matches",
+        "age_band",
+        "country",
+        "question",
+        "asked_by",
+        "asked_at",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["question"]})]
+        case = self.CASE
+        if request.user.has_perm("members.view_application"):
+            case = ["application_link", *case]
+        return [
+            (_("Case"), {"fields": case}),
+            (_("Answer"), {"fields": ["answer", "answered_by", "answered_at"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["application_link", *self.CASE, "answered_by", "answered_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "question":
+            formfield.help_text = _(
+                "The consultant reads this question with the case above and nothing else: "
+                "write no name, contact detail or other clue to who applied."
+            )
+        elif db_field.name == "answer":
+            # Blank in the database until the case is answered; saving the page answers it.
+            formfield.required = True
+        return formfield
+
+    @admin.display(description=_("case"), ordering="pk")
+    def case(self, consultation):
+        return consultation
+
+    @admin.display(description=_("diagnosis"))
+    def diagnosis_label(self, consultation):
+        return consultation.diagnosis or consultation.diagnosis_text
+
+    @admin.display(description=_("answered"), boolean=True)
+    def answered(self, consultation):
+        return consultation.answered_at is not None
+
+    @admin.display(description=_("best catalogue matches for the diagnosis as typed"))
+    def catalogue_matches(self, consultation):
+        typed = consultation.diagnosis_text.strip()
+        if not typed:
+            return _("Nothing typed: the applicant chose the diagnosis from the catalogue.")
+        matches = search_diagnoses(typed, limit=review.BEST_MATCHES)
+        if not matches:
+            return _("No catalogue entry matches.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                (
+                    (reverse("admin:diagnoses_diagnosis_change", args=[match.pk]), match)
+                    for match in matches
+                ),
+            ),
+        )
+
+    @admin.display(description=_("application"))
+    def application_link(self, consultation):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:members_application_change", args=[consultation.application_id]),
+            _("Application %(number)s") % {"number": consultation.application_id},
+        )
+
+    def application_asked_about(self, request) -> Application:
+        """The application named by ?application=, for staff who may both ask and read it."""
+        if not (
+            self.has_add_permission(request) and request.user.has_perm("members.view_application")
+        ):
+            raise PermissionDenied
+        try:
+            return Application.objects.get(pk=int(request.GET["application"]))
+        except (KeyError, ValueError, Application.DoesNotExist) as missing:
+            raise Http404(_("Ask the medical consultant from an application's page.")) from missing
+
+    def add_view(self, request, form_url="", extra_context=None):
+        application = self.application_asked_about(request)
+        extra_context = {
+            **(extra_context or {}),
+            "title": _("Ask the medical consultant"),
+            "application": application,
+            "case": Consultation(**consultations.anonymised_case(application)),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+        }
+        return super().add_view(request, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # A case is asked from its application's page, never from a blank form.
+        extra_context = {**(extra_context or {}), "has_add_permission": False}
+        return super().changelist_view(request, extra_context)
+
+    def get_model_perms(self, request):
+        return {**super().get_model_perms(request), "add": False}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            consultations.answer_consultation(obj, form.cleaned_data["answer"], by=request.user)
+            return
+        asked = consultations.ask_consultant(
+            self.application_asked_about(request), form.cleaned_data["question"], by=request.user
+        )
+        # The admin goes on to log and redirect with `obj`: it stands for the case just asked.
+        obj.pk, obj.application_id = asked.pk, asked.application_id
+
+    def response_post_save_add(self, request, obj):
+        return redirect("admin:members_application_change", obj.application_id)

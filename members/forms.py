@@ -240,3 +240,17 @@ class ApplicationForm(forms.Form):
             note=data.get("note", "").strip(),
             language=language,
         )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Please write your answer.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("send", _("Send my answer"), css_class="btn-primary btn-lg"))

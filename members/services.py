@@ -1,4 +1,8 @@
-"""The rules of joining the network: applying, confirming, and the secretariat's decisions."""
+"""The rules of joining the network: applying, confirming, and the secretariat's decisions.
+
+Every decision tells the applicant by email, in their language. The email is drafted from a
+template (`decision_email`), staff may edit it, and the decision sends it as they left it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diagnoses.models import Diagnosis, DiagnosisGroup
+from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 
 from . import emails
 from .consents import CONSENT_TEXTS, ConsentKind
@@ -22,6 +26,7 @@ from .queueing import enqueue_on_commit, retry_delay
 from .signals import MembershipChange, membership_changed
 
 CONFIRMATION_SALT = "members.application.confirm"
+INFORMATION_SALT = "members.application.information"
 
 
 class ApplicationRefused(Exception):
@@ -101,8 +106,11 @@ def submit_application(details: ApplicantDetails, consents: dict[str, bool]) -> 
             _log(
                 application,
                 ApplicationEvent.Action.SUBMITTED,
-                email="application_confirm",
-                context={"confirm_url": confirmation_url(application)},
+                email=emails.render(
+                    "application_confirm",
+                    {"application": application, "confirm_url": confirmation_url(application)},
+                    application.language,
+                ),
             )
     except IntegrityError as exc:
         # Two submissions of the same form at the same moment: the database kept one.
@@ -135,36 +143,79 @@ def confirm_email(application: Application) -> bool:
     return bool(confirmed)
 
 
-def group_for(application: Application) -> DiagnosisGroup:
-    """The group that covers the application's catalogue diagnosis, created if none does."""
+FREE_TEXT_NEEDS_GROUP = _("The diagnosis was typed as free text: choose the group to approve into.")
+
+
+def group_for(application: Application, *, create: bool = True) -> DiagnosisGroup:
+    """The group that covers the application's catalogue diagnosis; when none does, one
+    named after the diagnosis (created, or with `create=False` only described, as when
+    drafting the email before the decision)."""
     if application.diagnosis is None:
-        raise DecisionNotAllowed(
-            _("The diagnosis was typed as free text: choose the group to approve into.")
-        )
+        raise DecisionNotAllowed(FREE_TEXT_NEEDS_GROUP)
     group = DiagnosisGroup.objects.covering(application.diagnosis).order_by("pk").first()
+    if group is None and not create:
+        return DiagnosisGroup(name=application.diagnosis.name)
     if group is None:
         group, _created = DiagnosisGroup.objects.get_or_create(name=application.diagnosis.name)
         group.diagnoses.add(application.diagnosis)
     return group
 
 
+def decision_email(application: Application, decision: str, **context) -> emails.Draft:
+    """The templated email for a decision, in the applicant's language, for staff to edit.
+
+    `decision` is an ApplicationEvent action: approved, referred, rejected or
+    information_requested; `context` holds what the template needs (group, association,
+    reason, question).
+    """
+    if decision == ApplicationEvent.Action.INFORMATION_REQUESTED:
+        context["answer_url"] = information_url(application)
+    return emails.draft(
+        f"application_{decision}", {"application": application, **context}, application.language
+    )
+
+
+def _awaiting_review(application: Application, decision: str) -> Application:
+    """The application, locked for the decision; refused unless it waits for one."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Application.Status.AWAITING_REVIEW:
+        raise DecisionNotAllowed(
+            _("Only an application awaiting review can be %(decision)s; this one is “%(status)s”.")
+            % {"decision": decision, "status": application.get_status_display()}
+        )
+    return application
+
+
+def _decided(application: Application, status: str, by: AbstractBaseUser, **fields) -> None:
+    for field, value in {
+        "status": status,
+        "decided_at": timezone.now(),
+        "decided_by": by,
+        **fields,
+    }.items():
+        setattr(application, field, value)
+    application.save(update_fields=["status", "decided_at", "decided_by", *fields])
+
+
 def approve_application(
-    application: Application, group: DiagnosisGroup | None = None, *, by: AbstractBaseUser
+    application: Application,
+    group: DiagnosisGroup | None = None,
+    *,
+    by: AbstractBaseUser,
+    email: emails.Draft | None = None,
 ) -> Membership:
     """Admit the applicant into a diagnosis group: into `group`, or else the group that
     covers the application's diagnosis (created from it when there is none).
 
-    The person is reused when one with the same email exists. The group's contact list
-    is rebuilt and sent after the commit; the new member's copy is their welcome email.
+    The person is reused when one with the same email exists. The applicant is sent
+    `email` (the templated welcome if none is given). The group's contact list is rebuilt
+    and sent after the commit; the new member's copy carries the list itself.
     """
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.status != Application.Status.AWAITING_REVIEW:
-            raise DecisionNotAllowed(
-                _("Only an application awaiting review can be approved; this one is “%(status)s”.")
-                % {"status": application.get_status_display()}
-            )
+        application = _awaiting_review(application, _("approved"))
         group = group or group_for(application)
+        if group.status == DiagnosisGroup.Status.CLOSED:
+            raise DecisionNotAllowed(_("%(group)s is closed to new members.") % {"group": group})
         person = Person.objects.filter(email__iexact=application.email).first()
         if person is None:
             person = Person.objects.create(
@@ -182,13 +233,15 @@ def approve_application(
                 % {"person": person, "group": group}
             )
         membership = Membership.objects.create(person=person, group=group, application=application)
-        application.status = Application.Status.APPROVED
-        application.decided_at = timezone.now()
-        application.decided_by = by
-        application.person = person
-        application.group = group
-        application.save(update_fields=["status", "decided_at", "decided_by", "person", "group"])
-        _log(application, ApplicationEvent.Action.APPROVED, by=by, note=str(group))
+        _decided(application, Application.Status.APPROVED, by, person=person, group=group)
+        email = email or decision_email(application, ApplicationEvent.Action.APPROVED, group=group)
+        _log(
+            application,
+            ApplicationEvent.Action.APPROVED,
+            by=by,
+            note=str(group),
+            email=emails.from_draft(email, application.language),
+        )
         membership_changed.send(
             sender=Membership,
             group_id=group.pk,
@@ -198,7 +251,59 @@ def approve_application(
     return membership
 
 
-def reject_application(application: Application, reason: str, *, by: AbstractBaseUser) -> None:
+def approve_into_new_group(
+    application: Application,
+    name: str,
+    diagnoses: list[Diagnosis],
+    *,
+    by: AbstractBaseUser,
+    email: emails.Draft | None = None,
+) -> Membership:
+    """Found a diagnosis group for the applicant's diagnosis and admit them as its first member."""
+    if not diagnoses:
+        raise DecisionNotAllowed(_("Choose the diagnoses the new group covers."))
+    with transaction.atomic():
+        if DiagnosisGroup.objects.filter(name__iexact=name.strip()).exists():
+            raise DecisionNotAllowed(
+                _("A group named “%(name)s” exists already: approve into it instead.")
+                % {"name": name}
+            )
+        group = DiagnosisGroup.objects.create(name=name.strip())
+        group.diagnoses.set(diagnoses)
+        return approve_application(application, group, by=by, email=email)
+
+
+def refer_application(
+    application: Application,
+    association: Association,
+    *,
+    by: AbstractBaseUser,
+    email: emails.Draft | None = None,
+) -> None:
+    """Point the applicant to the patient association for their diagnosis, with its
+    contact details: the network's rule where a relevant association exists."""
+    with transaction.atomic():
+        application = _awaiting_review(application, _("referred"))
+        _decided(application, Application.Status.REFERRED, by, referred_to=association)
+        email = email or decision_email(
+            application, ApplicationEvent.Action.REFERRED, association=association
+        )
+        _log(
+            application,
+            ApplicationEvent.Action.REFERRED,
+            by=by,
+            note=association.name,
+            email=emails.from_draft(email, application.language),
+        )
+
+
+def reject_application(
+    application: Application,
+    reason: str,
+    *,
+    by: AbstractBaseUser,
+    email: emails.Draft | None = None,
+) -> None:
     """Turn the application down, telling the applicant why."""
     if not reason.strip():
         raise DecisionNotAllowed(_("Give the applicant a reason."))
@@ -206,19 +311,76 @@ def reject_application(application: Application, reason: str, *, by: AbstractBas
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in Application.OPEN_STATUSES:
             raise DecisionNotAllowed(_("This application has already been decided."))
-        application.status = Application.Status.REJECTED
-        application.decided_at = timezone.now()
-        application.decided_by = by
-        application.decision_reason = reason
-        application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        _decided(application, Application.Status.REJECTED, by, decision_reason=reason)
+        email = email or decision_email(
+            application, ApplicationEvent.Action.REJECTED, reason=reason
+        )
         _log(
             application,
             ApplicationEvent.Action.REJECTED,
             by=by,
             note=reason,
-            email="application_rejected",
-            context={"reason": reason},
+            email=emails.from_draft(email, application.language),
         )
+
+
+def request_information(
+    application: Application,
+    question: str,
+    *,
+    by: AbstractBaseUser,
+    email: emails.Draft | None = None,
+) -> None:
+    """Ask the applicant a question. The application waits for the answer, which the
+    applicant gives through a signed link, and then returns to the queue in its old place."""
+    if not question.strip():
+        raise DecisionNotAllowed(_("Write the question to the applicant."))
+    with transaction.atomic():
+        application = _awaiting_review(application, _("asked for more information"))
+        application.status = Application.Status.AWAITING_INFORMATION
+        application.save(update_fields=["status"])
+        email = email or decision_email(
+            application, ApplicationEvent.Action.INFORMATION_REQUESTED, question=question
+        )
+        _log(
+            application,
+            ApplicationEvent.Action.INFORMATION_REQUESTED,
+            by=by,
+            note=question,
+            email=emails.from_draft(email, application.language),
+        )
+
+
+def information_url(application: Application) -> str:
+    token = signing.dumps(application.pk, salt=INFORMATION_SALT)
+    return settings.NETWORK_SITE_URL + reverse("members:answer", args=[token])
+
+
+def application_for_information_token(token: str) -> Application:
+    """The application an answer link belongs to; raises signing.BadSignature for a
+    link that is forged or too old."""
+    pk = signing.loads(token, salt=INFORMATION_SALT, max_age=settings.NETWORK_CONFIRMATION_MAX_AGE)
+    return Application.objects.get(pk=pk)
+
+
+def open_question(application: Application) -> str:
+    """What the secretariat last asked the applicant."""
+    asked = application.events.filter(action=ApplicationEvent.Action.INFORMATION_REQUESTED)
+    return asked.values_list("note", flat=True).last() or ""
+
+
+def answer_information_request(application: Application, answer: str) -> bool:
+    """Record the applicant's answer and put the application back in the review queue.
+    Returns whether this call took the answer (a second answer to one question is not)."""
+    if not answer.strip():
+        raise ApplicationRefused(_("Please write your answer."))
+    with transaction.atomic():
+        returned = Application.objects.filter(
+            pk=application.pk, status=Application.Status.AWAITING_INFORMATION
+        ).update(status=Application.Status.AWAITING_REVIEW)
+        if returned:
+            _log(application, ApplicationEvent.Action.INFORMATION_RECEIVED, note=answer.strip())
+    return bool(returned)
 
 
 # What a group can see of a member (name and relationship always, the rest as chosen):
@@ -287,18 +449,14 @@ def _log(
     *,
     by: AbstractBaseUser | None = None,
     note: str = "",
-    email: str | None = None,
-    context: dict | None = None,
+    email: emails.RenderedEmail | None = None,
 ) -> ApplicationEvent:
     event = ApplicationEvent(application=application, action=action, by=by, note=note)
     if email:
-        rendered = emails.render(
-            email, {"application": application, **(context or {})}, application.language
-        )
         event.email_to = application.email
-        event.email_subject = rendered.subject
-        event.email_text = rendered.text
-        event.email_html = rendered.html
+        event.email_subject = email.subject
+        event.email_text = email.text
+        event.email_html = email.html
         event.email_status = ApplicationEvent.EmailStatus.PENDING
     event.save()
     if email:

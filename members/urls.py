@@ -8,4 +8,5 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("apply/sent/", views.application_sent, name="application_sent"),
     path("apply/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("apply/answer/<str:token>/", views.answer, name="answer"),
 ]

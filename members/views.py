@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import SEARCH_BUTTON, ApplicationForm
+from .forms import SEARCH_BUTTON, AnswerForm, ApplicationForm
 from .models import Application
 
 
@@ -40,3 +40,23 @@ def confirm(request, token: str):
         return render(request, "members/confirm_invalid.html", status=400)
     services.confirm_email(application)
     return render(request, "members/confirmed.html", {"application": application})
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request, token: str):
+    """Where the applicant answers the secretariat's question, through the emailed link."""
+    try:
+        application = services.application_for_information_token(token)
+    except (signing.BadSignature, Application.DoesNotExist):
+        return render(request, "members/confirm_invalid.html", status=400)
+    if application.status != Application.Status.AWAITING_INFORMATION:
+        return render(request, "members/answered.html", {"application": application})
+    form = AnswerForm(request.POST or None)
+    if form.is_valid():
+        services.answer_information_request(application, form.cleaned_data["answer"])
+        return render(request, "members/answered.html", {"application": application})
+    return render(
+        request,
+        "members/answer.html",
+        {"form": form, "question": services.open_question(application)},
+    )

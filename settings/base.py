@@ -107,6 +107,14 @@ NETWORK_ALLOWED_COUNTRIES = env.list(
     "NETWORK_ALLOWED_COUNTRIES", default=["DK", "SE", "NO", "GL", "FO"]
 )
 NETWORK_SITE_URL = env("NETWORK_SITE_URL", default="http://127.0.0.1:8000")
+# Shown to reviewers beside each diagnosis' prevalence judgement.
+NETWORK_RARITY_RULE = env(
+    "NETWORK_RARITY_RULE",
+    default=(
+        "At most about 1,000 people in Denmark (the EU definition: at most 5 in 10,000), "
+        "and serious enough to need special effort in treatment or social support."
+    ),
+)
 # How long a confirmation link in the sign-up email stays valid.
 NETWORK_CONFIRMATION_MAX_AGE = env.int("NETWORK_CONFIRMATION_MAX_AGE", default=14 * 24 * 3600)
 # Changes to one group within this many seconds go out as one list version.

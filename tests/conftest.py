@@ -1,8 +1,8 @@
 """Personas and the real stack.
 
-Personas: `secretariat` (staff who review), `member_of_a` and `member_of_b` (members of two
-different diagnosis groups), `applicant_data` (what an applicant types), `visitor` (anonymous).
-The consultant persona arrives with the consultation flow (issue 3).
+Personas: `secretariat` (staff who review), `consultant` (the medical consultant, who sees
+anonymised cases only), `member_of_a` and `member_of_b` (members of two different diagnosis
+groups), `applicant_data` (what an applicant types), `visitor` (anonymous).
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test import override_settings
+from django.urls import clear_url_caches
+from django.utils import translation
 
 from contactlists.models import Delivery, GroupChange
 from diagnoses.models import Diagnosis, DiagnosisGroup
@@ -21,8 +24,9 @@ from diagnoses.services import save_diagnosis
 from members import services
 from members.consents import CONSENT_TEXTS
 from members.models import Application, ApplicationEvent, Membership
+from members.roles import consultant_role, secretariat_role
 from network import celery_app
-from network.management.commands.load_demo_data import secretariat_role
+from settings import base as base_settings
 
 from .seeding import applicant_details
 from .stack import CeleryWorker, SmtpSink, answers, database_url, require
@@ -34,6 +38,13 @@ ALL_CONSENTS = dict.fromkeys(CONSENT_TEXTS, True)
 def secretariat(django_user_model):
     user = django_user_model.objects.create_user("sara", password="s3cret-pass", is_staff=True)
     user.groups.add(secretariat_role())
+    return user
+
+
+@pytest.fixture
+def consultant(django_user_model):
+    user = django_user_model.objects.create_user("carl", password="s3cret-pass", is_staff=True)
+    user.groups.add(consultant_role())
     return user
 
 
@@ -161,6 +172,24 @@ def stack(transactional_db):
         worker.stop()
         smtp.stop()
         celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def danish_site():
+    """The site as deployed: Danish by default (settings/base.py), so that a page without a
+    language prefix is Danish. Other tests run in English (settings/test.py)."""
+    # Reversed URLs are cached per language with the prefix the default language had then.
+    clear_url_caches()
+    with override_settings(LANGUAGE_CODE=base_settings.LANGUAGE_CODE):
+        yield
+    clear_url_caches()
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's default language: a request to /sv/... leaves Swedish
+    active in the thread, and the next test's reverse() would build /sv/ links."""
+    translation.deactivate()
 
 
 def pytest_configure(config):

@@ -73,6 +73,11 @@ class Received:
         raise KeyError(suffix)
 
     @property
+    def carries_list(self) -> bool:
+        """A contact list comes with its CSV; an email to an applicant has no attachment."""
+        return any((part.get_filename() or "").endswith(".csv") for part in self.message.walk())
+
+    @property
     def subject(self) -> str:
         return str(email.header.make_header(email.header.decode_header(self.message["Subject"])))
 

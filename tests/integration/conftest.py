@@ -25,6 +25,7 @@ from contactlists.services import sweep
 from diagnoses.models import Diagnosis, DiagnosisGroup
 from members import services
 from members.models import Application, Person
+from members.tasks import sweep_applicant_emails
 from network import celery_app
 
 from ..conftest import ALL_CONSENTS, Stack
@@ -72,11 +73,12 @@ class OwnStack(Stack):
         return self.worker.start()
 
     def sweep_until(self, condition: Callable[[], object], *, timeout: float, what: str):
-        """Run the sweep in this process as the beat has the worker run it, every second
+        """Run the sweeps in this process as the beat has the worker run them, every second
         rather than every minute, until `condition` holds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             sweep()
+            sweep_applicant_emails()
             if result := condition():
                 return result
             time.sleep(1)
@@ -152,10 +154,11 @@ def versions_of(group: DiagnosisGroup) -> list[int]:
 
 
 def copies_per_member(smtp: SmtpSink, group: DiagnosisGroup) -> Counter:
-    """How many emails each current member of the group received, by address,
-    with a 0 for a member who received none."""
+    """How many contact lists each current member of the group received, by address,
+    with a 0 for a member who received none. The new member's approval email is not a list."""
     members = Person.objects.filter(memberships__group=group, memberships__left_at=None)
     copies = Counter({person.email: 0 for person in members})
     for received in list(smtp.received):
-        copies.update(received.recipients)
+        if received.carries_list:
+            copies.update(received.recipients)
     return copies

@@ -67,9 +67,12 @@ def test_an_approved_applicant_and_every_member_of_the_group_receive_the_new_lis
     assert response.status_code == 302
 
     recipients = [person.email for person in group_a] + ["freja.christensen@example.org"]
-    assert stack.smtp.wait_for(len(recipients), settle=2) == len(recipients)
+    # Each member's new list, and the applicant's approval email.
+    assert stack.smtp.wait_for(len(recipients) + 1, settle=2) == len(recipients) + 1
+    [approval] = [m for m in stack.smtp.to("freja.christensen@example.org") if not m.carries_list]
+    assert "You are now a member of the group for Alström syndrome." in approval.text()
     for address in recipients:
-        [received] = stack.smtp.to(address)
+        [received] = [m for m in stack.smtp.to(address) if m.carries_list]
         body = received.text()
         assert "Freja Christensen" in body
         assert "Algade 10" in body and "4000 Roskilde" in body
@@ -77,7 +80,7 @@ def test_an_approved_applicant_and_every_member_of_the_group_receive_the_new_lis
         assert "freja.christensen@example.org" in body
         assert all(person.full_name in body for person in group_a)
         assert not any(person.full_name in body for person in group_b)
-    welcome = stack.smtp.to("freja.christensen@example.org")[0]
+    [welcome] = [m for m in stack.smtp.to("freja.christensen@example.org") if m.carries_list]
     assert "Welcome" in welcome.subject
     for person in group_b:
         assert stack.smtp.to(person.email) == []

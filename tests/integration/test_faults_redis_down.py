@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contactlists.models import ContactList, Delivery, GroupChange
-from members.models import LOST_TASK_GRACE, Application, Membership
+from members.models import LOST_TASK_GRACE, Application, ApplicationEvent, Membership
 
 from ..seeding import seed_group
 from .conftest import apply, approve, copies_per_member
@@ -38,12 +38,19 @@ def test_an_approval_while_redis_is_down_succeeds_and_the_sweep_sends_the_list_o
     assert not ContactList.objects.filter(group=group, version=2).exists()
 
     own_stack.redis.start()
-    # The change has waited out the coalescing window and the grace for a lost task.
+    # The change has waited out the coalescing window and the grace for a lost task,
+    # and so has the approval email, whose task was lost too.
     GroupChange.objects.filter(pk=change.pk).update(
         created_at=timezone.now()
         - timedelta(seconds=settings.CONTACT_LIST_COALESCE_SECONDS)
         - LOST_TASK_GRACE
         - timedelta(seconds=1)
+    )
+    approval = ApplicationEvent.objects.get(
+        application=application, action=ApplicationEvent.Action.APPROVED
+    )
+    ApplicationEvent.objects.filter(pk=approval.pk).update(
+        at=timezone.now() - LOST_TASK_GRACE - timedelta(seconds=1)
     )
     version_2 = own_stack.sweep_until(
         lambda: ContactList.objects.filter(group=group, version=2).first(),
@@ -51,7 +58,7 @@ def test_an_approval_while_redis_is_down_succeeds_and_the_sweep_sends_the_list_o
         what="version 2 built after Redis came back",
     )
     own_stack.wait_until_idle(timeout=60)
-    own_stack.smtp.wait_for(21, timeout=10, settle=2)
+    own_stack.smtp.wait_for(22, timeout=10, settle=2)
 
     copies = copies_per_member(own_stack.smtp, group)
     assert len(copies) == 21
@@ -63,3 +70,7 @@ def test_an_approval_while_redis_is_down_succeeds_and_the_sweep_sends_the_list_o
     assert deliveries.get(person=freja).is_welcome
     change.refresh_from_db()
     assert change.contact_list == version_2
+    approval.refresh_from_db()
+    assert approval.email_status == ApplicationEvent.EmailStatus.SENT
+    to_freja = own_stack.smtp.to(freja.email)
+    assert [m.subject for m in to_freja if not m.carries_list] == [approval.email_subject]

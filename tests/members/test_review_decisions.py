@@ -20,7 +20,7 @@ QUEUE = "admin:members_reviewqueue_changelist"
 APPLICATIONS = "admin:members_application_changelist"
 VIA = ["list-action", "detail-page"]
 FREE_TEXT_NEEDS_GROUP = "The diagnosis was typed as free text: choose the group to approve into."
-REQUIRED = "Dette felt er påkrævet."  # the admin speaks the site's default language, Danish
+REQUIRED = "This field is required."
 
 
 @pytest.fixture
@@ -38,16 +38,32 @@ def decide(db, client, secretariat, mailoutbox, django_capture_on_commit_callbac
                 **fields,
             }
         else:
-            url = reverse(f"admin:members_application_{decision}", args=[application.pk])
-            data = {"confirm": "Confirm", **fields}
+            with django_capture_on_commit_callbacks(execute=True):
+                return decide_on_page(client, application, decision, **fields)
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(url, data, follow=True)
 
     return post
 
 
+def decide_on_page(client, application, decision: str, **fields):
+    """Ask for the email, then send it unchanged: the two steps of a decision page."""
+    url = reverse(f"admin:members_application_{decision}", args=[application.pk])
+    response = client.post(url, {"draft": "Show the email", **fields}, follow=True)
+    if not response.context.get("drafted"):
+        return response
+    form = response.context["form"]
+    drafted = {name: form[name].value() for name in ("subject", "text", "drafted_for")}
+    return client.post(url, {**fields, **drafted, "send": "Send"}, follow=True)
+
+
 def messages_on(response) -> str:
-    return " ".join(str(message) for message in response.context["messages"])
+    """What admin says: its messages, and on a decision page the form's errors."""
+    said = [str(message) for message in response.context["messages"]]
+    form = response.context.get("form")
+    if form is not None and form.is_bound:
+        said += [str(error) for errors in form.errors.values() for error in errors]
+    return " ".join(said)
 
 
 def assert_undecided(application: Application) -> None:
@@ -72,7 +88,7 @@ def test_approving_admits_the_applicant_into_the_group_of_the_diagnosis(
 
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse(QUEUE)
-    assert "1 application approved." in messages_on(response)
+    assert "application approved." in messages_on(response).lower()
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED
     assert application.decided_by == secretariat
@@ -106,7 +122,9 @@ def test_the_new_member_is_welcomed_with_the_group_list(
 
     decide(application, "approve", via, group="")
 
-    [welcome] = [m for m in mailoutbox if m.to == ["freja.christensen@example.org"]]
+    approval, welcome = [m for m in mailoutbox if m.to == ["freja.christensen@example.org"]]
+    assert approval.subject == f"Your application to {settings.NETWORK_NAME}: approved"
+    assert "You are now a member of the group for Alström syndrome" in approval.body
     assert "Welcome" in welcome.subject
     assert "Alström syndrome" in welcome.subject
     for name in ("Mette Holm", "Jonas Berg", "Freja Christensen"):
@@ -116,7 +134,7 @@ def test_the_new_member_is_welcomed_with_the_group_list(
     [update] = [m for m in mailoutbox if m.to == ["mette.holm@example.org"]]
     assert "Welcome" not in update.subject
     assert "Freja Christensen" in update.body
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
 
 
 @pytest.mark.parametrize("via", VIA)
@@ -135,7 +153,7 @@ def test_approving_reuses_the_person_with_the_same_email(
     }
     application.refresh_from_db()
     assert application.person == mette
-    [welcome] = mailoutbox
+    _approval, welcome = mailoutbox
     assert welcome.to == ["mette.holm@example.org"]
     assert "Welcome" in welcome.subject and "Kabuki syndrome" in welcome.subject
 
@@ -161,7 +179,7 @@ def test_approving_a_free_text_diagnosis_into_a_chosen_group(
 
     response = decide(application, "approve", via, group=str(group.pk))
 
-    assert "1 application approved." in messages_on(response)
+    assert "application approved." in messages_on(response).lower()
     assert Membership.objects.get(application=application).group == group
     assert any("Welcome" in m.subject for m in mailoutbox)
 
@@ -271,7 +289,7 @@ def test_rejecting_tells_the_applicant_why(decide, secretariat, alstrom, mailout
 
     response = decide(application, "reject", via, reason=reason)
 
-    assert "1 application rejected." in messages_on(response)
+    assert "application rejected." in messages_on(response).lower()
     application.refresh_from_db()
     assert application.status == Application.Status.REJECTED
     assert application.decided_by == secretariat

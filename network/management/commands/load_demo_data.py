@@ -4,42 +4,61 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.management.base import BaseCommand
 
-from diagnoses.models import Diagnosis
+from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 from diagnoses.services import save_diagnosis
 from diagnoses.text import fold
 from members import services
 from members.consents import CONSENT_TEXTS
 from members.models import Application
+from members.roles import consultant_role, secretariat_role
 
 from ... import demo
 
 STAFF_USERNAME = "secretariat"
+CONSULTANT_USERNAME = "consultant"
 
 
 class Command(BaseCommand):
     help = (
         "Load demo data once: real rare diagnoses, a few groups with members (admitted through "
         "the real approval flow, so their emails are written too), applications waiting for "
-        "review, and a staff login, which is printed."
+        "review, and logins for the secretariat and the medical consultant, which are printed."
     )
 
     def handle(self, *args, **options):
+        # One "username password" line per demo login, readable by its owner only, and
+        # printed on every run so that `make run` always says how to sign in.
         login_file = settings.VAR_DIR / "demo-staff-login.txt"
-        User = get_user_model()
-        if not User.objects.filter(username=STAFF_USERNAME).exists():
-            password = secrets.token_urlsafe(12)
-            staff = User.objects.create_user(STAFF_USERNAME, is_staff=True, password=password)
-            staff.groups.add(secretariat_role())
-            self.load(staff)
-            login_file.parent.mkdir(parents=True, exist_ok=True)
-            login_file.write_text(f"{STAFF_USERNAME} {password}\n")
-            login_file.chmod(0o600)
+        logins = {}
         if login_file.exists():
-            username, password = login_file.read_text().split()
-            self.stdout.write(f"Staff login: user {username}, password {password}")
+            logins = dict(line.split() for line in login_file.read_text().splitlines())
+        User = get_user_model()
+        created = {}
+        if not User.objects.filter(username=STAFF_USERNAME).exists():
+            staff, created[STAFF_USERNAME] = staff_login(STAFF_USERNAME, secretariat_role())
+            self.load(staff)
+        if not User.objects.filter(username=CONSULTANT_USERNAME).exists():
+            _consultant, created[CONSULTANT_USERNAME] = staff_login(
+                CONSULTANT_USERNAME, consultant_role()
+            )
+        if created:
+            logins.update(created)
+            login_file.parent.mkdir(parents=True, exist_ok=True)
+            login_file.write_text(
+                "".join(f"{user} {password}\n" for user, password in logins.items())
+            )
+            login_file.chmod(0o600)
+        for who, username, sees in [
+            ("Staff", STAFF_USERNAME, ""),
+            ("Consultant", CONSULTANT_USERNAME, " (sees anonymised cases only)"),
+        ]:
+            if username in logins:
+                self.stdout.write(
+                    f"{who} login: user {username}, password {logins[username]}{sees}"
+                )
 
     def load(self, staff) -> None:
         for code, name, icd10, synonyms in demo.DIAGNOSES:
@@ -49,11 +68,27 @@ class Command(BaseCommand):
             for person in people:
                 application = self.apply(person, diagnosis, "")
                 services.approve_application(application, by=staff)
+        for name, website, email, phone, countries, codes, umbrella in demo.ASSOCIATIONS:
+            association = Association.objects.create(
+                name=name,
+                website=website,
+                email=email,
+                phone=phone,
+                countries=countries,
+                is_umbrella_member=umbrella,
+            )
+            association.diagnoses.set(Diagnosis.objects.filter(orpha_code__in=codes))
+        code, name = demo.FOUNDED_ASSOCIATION
+        group = DiagnosisGroup.objects.get(diagnoses__orpha_code=code)
+        group.status = DiagnosisGroup.Status.HAS_ASSOCIATION
+        group.association = Association.objects.get(name=name)
+        group.save(update_fields=["status", "association"])
         for *person, code, typed in demo.WAITING:
             diagnosis = Diagnosis.objects.get(orpha_code=code) if code else None
             self.apply(person, diagnosis, typed)
         self.stdout.write(
             f"Loaded {len(demo.DIAGNOSES)} diagnoses, {len(demo.PEOPLE)} groups, "
+            f"{len(demo.ASSOCIATIONS)} associations, "
             f"{len(demo.WAITING)} applications awaiting review."
         )
 
@@ -79,11 +114,9 @@ class Command(BaseCommand):
         return application
 
 
-def secretariat_role() -> Group:
-    role, _created = Group.objects.get_or_create(name="Secretariat")
-    role.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["diagnoses", "members", "contactlists"]
-        )
-    )
-    return role
+def staff_login(username: str, role: Group) -> tuple[AbstractUser, str]:
+    """A staff user in `role`, with a new random password; returns both."""
+    password = secrets.token_urlsafe(12)
+    user = get_user_model().objects.create_user(username, is_staff=True, password=password)
+    user.groups.add(role)
+    return user, password
