@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Application, ApplicationEvent, Consultation
-from .services import _log
+from .services import record_event
 
 # Bands wide enough that, with a rare diagnosis and a country, the band does not point to one
 # person (an exact birth year can), and narrow enough for what the advice turns on: a young
@@ -73,7 +73,7 @@ def ask_consultant(
             asked_by=by,
             **anonymised_case(application),
         )
-        _log(application, ApplicationEvent.Action.CONSULTANT_ASKED, by=by, note=question)
+        record_event(application, ApplicationEvent.Action.CONSULTANT_ASKED, by=by, note=question)
     return consultation
 
 
@@ -96,7 +96,7 @@ def answer_consultation(
         consultation.answered_by = by
         consultation.answered_at = timezone.now()
         consultation.save(update_fields=["answer", "answered_by", "answered_at"])
-        _log(
+        record_event(
             consultation.application,
             ApplicationEvent.Action.CONSULTANT_ANSWERED,
             by=by,

@@ -103,7 +103,7 @@ def submit_application(details: ApplicantDetails, consents: dict[str, bool]) -> 
                 )
                 for kind, text in CONSENT_TEXTS.items()
             )
-            _log(
+            record_event(
                 application,
                 ApplicationEvent.Action.SUBMITTED,
                 email=emails.render(
@@ -138,7 +138,7 @@ def confirm_email(application: Application) -> bool:
             pk=application.pk, status=Application.Status.UNCONFIRMED
         ).update(status=Application.Status.AWAITING_REVIEW, confirmed_at=timezone.now())
         if confirmed:
-            _log(application, ApplicationEvent.Action.CONFIRMED)
+            record_event(application, ApplicationEvent.Action.CONFIRMED)
     application.refresh_from_db()
     return bool(confirmed)
 
@@ -235,7 +235,7 @@ def approve_application(
         membership = Membership.objects.create(person=person, group=group, application=application)
         _decided(application, Application.Status.APPROVED, by, person=person, group=group)
         email = email or decision_email(application, ApplicationEvent.Action.APPROVED, group=group)
-        _log(
+        record_event(
             application,
             ApplicationEvent.Action.APPROVED,
             by=by,
@@ -288,7 +288,7 @@ def refer_application(
         email = email or decision_email(
             application, ApplicationEvent.Action.REFERRED, association=association
         )
-        _log(
+        record_event(
             application,
             ApplicationEvent.Action.REFERRED,
             by=by,
@@ -315,7 +315,7 @@ def reject_application(
         email = email or decision_email(
             application, ApplicationEvent.Action.REJECTED, reason=reason
         )
-        _log(
+        record_event(
             application,
             ApplicationEvent.Action.REJECTED,
             by=by,
@@ -342,7 +342,7 @@ def request_information(
         email = email or decision_email(
             application, ApplicationEvent.Action.INFORMATION_REQUESTED, question=question
         )
-        _log(
+        record_event(
             application,
             ApplicationEvent.Action.INFORMATION_REQUESTED,
             by=by,
@@ -379,7 +379,9 @@ def answer_information_request(application: Application, answer: str) -> bool:
             pk=application.pk, status=Application.Status.AWAITING_INFORMATION
         ).update(status=Application.Status.AWAITING_REVIEW)
         if returned:
-            _log(application, ApplicationEvent.Action.INFORMATION_RECEIVED, note=answer.strip())
+            record_event(
+                application, ApplicationEvent.Action.INFORMATION_RECEIVED, note=answer.strip()
+            )
     return bool(returned)
 
 
@@ -443,7 +445,7 @@ def _apply_sharing_consent(person: Person) -> None:
         person.save(update_fields=["share_address", "share_phone", "share_email"])
 
 
-def _log(
+def record_event(
     application: Application,
     action: str,
     *,
@@ -451,6 +453,7 @@ def _log(
     note: str = "",
     email: emails.RenderedEmail | None = None,
 ) -> ApplicationEvent:
+    """Log what happened to an application; an email it carries is sent after the commit."""
     event = ApplicationEvent(application=application, action=action, by=by, note=note)
     if email:
         event.email_to = application.email

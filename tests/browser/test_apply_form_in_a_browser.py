@@ -38,7 +38,8 @@ def page(live_server):
         )
         page = browser.new_page(locale="en")
         page.set_default_timeout(10_000)
-        page.goto(f"{live_server.url}/en/apply/")
+        # The suite speaks English, the site default under test settings.
+        page.goto(f"{live_server.url}/apply/")
         yield page
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
