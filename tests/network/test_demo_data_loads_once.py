@@ -4,35 +4,14 @@ prints. Run again, it adds nothing and prints the same login."""
 
 from __future__ import annotations
 
-import io
-import re
-
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from diagnoses.models import Diagnosis, DiagnosisGroup
 from members.models import Application, Membership, Person
 from network import demo
 
-
-@pytest.fixture
-def load(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-
-    def run() -> str:
-        out = io.StringIO()
-        call_command("load_demo_data", stdout=out)
-        return out.getvalue()
-
-    return run
-
-
-def printed_login(output: str) -> tuple[str, str]:
-    found = re.search(r"Staff login: user (\S+), password (\S+)", output)
-    assert found, output
-    return found.group(1), found.group(2)
+from .conftest import printed_login
 
 
 def counts() -> dict[str, int]:
