@@ -85,3 +85,54 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
     [english] = list_emails(mailoutbox, to=jonas.email)
     assert english.subject == "Updated contact list for Alström syndrome (version 2)"
     assert "There is 1 new entry, marked NEW." in english.text()
+
+
+def test_a_swedish_member_gets_the_list_in_swedish_and_a_norwegian_one_in_norwegian(
+    alstrom, secretariat, send_lists, after_commit, mailoutbox
+):
+    ingrid = join("Ingrid Lund", alstrom, secretariat)
+    aud = join("Aud Hansen", alstrom, secretariat)
+    Person.objects.filter(pk=ingrid.pk).update(language="sv")
+    Person.objects.filter(pk=aud.pk).update(language="nb")
+    send_lists()
+
+    [swedish] = list_emails(mailoutbox, to=ingrid.email)
+    assert swedish.subject == "Välkommen till gruppen Alström syndrome: din kontaktlista"
+    text = swedish.text()
+    assert text.startswith("Hej Ingrid Lund!")
+    assert "Du är nu medlem i gruppen Alström syndrome" in text
+    assert "Du är aldrig skyldig att kontakta någon eller att svara." in text
+    assert "2 medlemmar, version 1:" in text
+    assert "[NY] Aud Hansen" in text
+    assert "Förälder, född 2015" in text
+    assert "5003 Bergen\n  Norge" in text
+    assert "Vänliga hälsningar" in text
+    heading, _row, _other = csv_rows(swedish)
+    assert heading == ["Namn", "Anknytning", "Födelseår", "Adress", "Telefon", "E-post", "Ny"]
+    assert attachment_names(swedish) == ["kontaktlista-v1.csv", "kontaktlista-v1.vcf"]
+
+    [norwegian] = list_emails(mailoutbox, to=aud.email)
+    assert norwegian.subject == "Velkommen til gruppen Alström syndrome: kontaktlisten din"
+    text = norwegian.text()
+    assert text.startswith("Hei Aud Hansen!")
+    assert "Du er nå medlem av gruppen Alström syndrome" in text
+    assert "Du har aldri plikt til å kontakte noen eller å svare." in text
+    assert "2 medlemmer, versjon 1:" in text
+    assert "Forelder, født 2015" in text
+    assert "41138 Göteborg\n  Sverige" in text
+    assert "Vennlig hilsen" in text
+    heading, _row, _other = csv_rows(norwegian)
+    assert heading == ["Navn", "Tilknytning", "Fødselsår", "Adresse", "Telefon", "E-post", "Ny"]
+    assert attachment_names(norwegian) == ["kontaktliste-v1.csv", "kontaktliste-v1.vcf"]
+
+    # An update, too, reaches each of them in their own language.
+    mailoutbox.clear()
+    with after_commit():
+        join("Lars Eriksen", alstrom, secretariat)
+
+    [swedish] = list_emails(mailoutbox, to=ingrid.email)
+    assert swedish.subject == "Uppdaterad kontaktlista för Alström syndrome (version 2)"
+    assert "Det finns 1 ny på listan, markerad NY." in swedish.text()
+    [norwegian] = list_emails(mailoutbox, to=aud.email)
+    assert norwegian.subject == "Oppdatert kontaktliste for Alström syndrome (versjon 2)"
+    assert "Det er 1 ny på listen, merket NY." in norwegian.text()

@@ -1,5 +1,6 @@
-"""The Danish catalogue is complete and compiled: every entry translated, none fuzzy, each
-placeholder kept, and the committed .mo holding exactly what the .po says.
+"""Every catalogue under locale/ is complete and compiled: every entry translated, none fuzzy,
+each placeholder kept, and the committed .mo holding exactly what the .po says. Every language
+the site offers has a catalogue, English aside: the msgids are the English text.
 
 The .mo is compared by content, not by modification time: git does not keep file times,
 so a fresh checkout may show either file as the newer one.
@@ -18,8 +19,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-PO = Path(settings.BASE_DIR) / "locale" / "da" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+LOCALE = Path(settings.BASE_DIR) / "locale"
+# One catalogue per language directory, each checked on its own: test_...[sv], test_...[nb].
+LANGUAGES = sorted(path.name for path in LOCALE.iterdir() if path.is_dir())
 MSGFMT = shutil.which("msgfmt")
 
 # %(name)s, %s, %d, ... as Python formats them; {name} and {} as str.format does.
@@ -132,27 +134,51 @@ def placeholders(text: str) -> Counter:
     return Counter(PLACEHOLDER.findall(text))
 
 
+@pytest.fixture(scope="module", params=LANGUAGES)
+def language(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def entries() -> list[Entry]:
-    return read_po(PO)
+def po(language) -> Path:
+    path = LOCALE / language / "LC_MESSAGES" / "django.po"
+    assert path.exists(), f"locale/{language} has no catalogue: run `make messages`"
+    return path
 
 
-def test_the_danish_catalogue_has_entries(entries):
+@pytest.fixture(scope="module")
+def mo(po) -> Path:
+    return po.with_suffix(".mo")
+
+
+@pytest.fixture(scope="module")
+def entries(po) -> list[Entry]:
+    return read_po(po)
+
+
+def test_every_language_but_english_has_a_catalogue():
+    offered = [code for code, _name in settings.LANGUAGES if code != "en"]
+    assert offered, "settings.LANGUAGES offers no language to translate into"
+    missing = [code for code in offered if code not in LANGUAGES]
+    assert missing == [], "add these to CATALOGUES in the Makefile and run `make messages`"
+
+
+def test_the_catalogue_has_entries(language, entries):
     header, *messages = entries
     assert header.msgid == ""
-    assert "Language: da" in header.msgstr[0]
+    assert f"Language: {language}\n" in header.msgstr[0]
     assert "Plural-Forms: nplurals=2; plural=(n != 1);" in header.msgstr[0]
     assert len(messages) > 100
 
 
-def test_every_danish_entry_is_translated(entries):
+def test_every_entry_is_translated(po, entries):
     untranslated = [
         str(entry) for entry in entries if entry.msgid and not all(entry.msgstr.values())
     ]
-    assert untranslated == [], "translate these in locale/da/LC_MESSAGES/django.po"
+    assert untranslated == [], f"translate these in {po.relative_to(settings.BASE_DIR)}"
 
 
-def test_no_danish_entry_is_fuzzy(entries):
+def test_no_entry_is_fuzzy(entries):
     # A fuzzy entry is msgmerge's guess after its English original changed: unchecked.
     fuzzy = [str(entry) for entry in entries if "fuzzy" in entry.flags]
     assert fuzzy == [], "check these, then remove their fuzzy flag"
@@ -168,20 +194,20 @@ def test_each_translation_keeps_the_placeholders_of_its_original(entries):
     assert wrong == []
 
 
-def test_the_committed_mo_holds_what_the_po_says(entries):
-    assert MO.exists(), "run `make messages` and commit django.mo"
-    assert read_mo(MO) == compiled(entries), "run `make messages` to compile the .po again"
+def test_the_committed_mo_holds_what_the_po_says(mo, entries):
+    assert mo.exists(), "run `make messages` and commit django.mo"
+    assert read_mo(mo) == compiled(entries), "run `make messages` to compile the .po again"
 
 
 @pytest.mark.skipif(MSGFMT is None, reason="needs GNU gettext's msgfmt")
-def test_gnu_msgfmt_compiles_the_po_to_the_committed_mo(tmp_path):
+def test_gnu_msgfmt_compiles_the_po_to_the_committed_mo(po, mo, tmp_path):
     fresh = tmp_path / "django.mo"
     subprocess.run(
-        [MSGFMT, "--check-format", "--check-header", "-o", fresh, PO],
+        [MSGFMT, "--check-format", "--check-header", "-o", fresh, po],
         check=True,
         capture_output=True,
     )
-    assert read_mo(MO) == read_mo(fresh)
+    assert read_mo(mo) == read_mo(fresh)
 
 
 def test_the_reader_recognises_what_the_catalogue_tests_look_for(tmp_path):
