@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
@@ -352,8 +352,10 @@ def request_information(
 
 
 def information_url(application: Application) -> str:
+    """The applicant's link to answer, in their language whoever on the staff asks."""
     token = signing.dumps(application.pk, salt=INFORMATION_SALT)
-    return settings.NETWORK_SITE_URL + reverse("members:answer", args=[token])
+    with translation.override(application.language):
+        return settings.NETWORK_SITE_URL + reverse("members:answer", args=[token])
 
 
 def application_for_information_token(token: str) -> Application:

@@ -258,3 +258,20 @@ def test_a_closed_group_is_not_offered(client, secretariat, alstrom, settled_mem
     response = client.get(reverse("admin:members_application_approve", args=[application.pk]))
 
     assert "Alström syndrome" not in str(response.context["form"]["group"])
+
+
+def test_the_answer_link_opens_the_page_in_the_applicants_language(
+    staff, client, alstrom, mailoutbox
+):
+    application = confirmed("Ingrid Lund", alstrom, language="sv")
+    mailoutbox.clear()
+
+    staff(application, "ask", question="Vilken klinik ställde diagnosen?")
+
+    [email] = mailoutbox
+    link = urlparse(re.search(r"https?://\S+/apply/answer/\S+/", email.body).group(0)).path
+    assert link.startswith("/sv/apply/answer/")
+    client.logout()
+    page = client.get(link).content.decode()
+    assert '<html lang="sv"' in page
+    assert "Vilken klinik ställde diagnosen?" in page
