@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-admin.site.site_header = admin.site.site_title = "Secretariat"
+# The secretariat and the medical consultant both work here.
+admin.site.site_header = format_lazy("{}: {}", settings.NETWORK_NAME, _("staff pages"))
+admin.site.site_title = _("Staff pages")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
