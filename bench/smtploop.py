@@ -5,7 +5,8 @@ Python interpreter (and its GIL) with the SMTP sink it measures against:
 
     python -m bench.smtploop HOST PORT COUNT MESSAGE_FILE
 
-Prints the seconds from connecting to QUIT.
+MESSAGE_FILE may be `-`: the message is read from standard input (`bench.fanout` passes
+it so, and nothing is written to disk). Prints the seconds from connecting to QUIT.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def send_loop(host: str, port: int, count: int, message: bytes) -> float:
 
 def main(argv: list[str]) -> int:
     host, port, count, path = argv
-    print(f"{send_loop(host, int(port), int(count), Path(path).read_bytes()):.6f}")
+    message = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    print(f"{send_loop(host, int(port), int(count), message):.6f}")
     return 0
 
 

@@ -1,8 +1,8 @@
 """The contact list email: the list in the body (text and HTML), with CSV and vCard files.
 
 Everything all recipients share (the list, the attachments) is rendered once per
-language; only the greeting is rendered per recipient, so a list of a thousand
-members costs about as much to send as a thousand short emails.
+language, and the attachments are MIME-encoded once per language too: only the greeting
+is rendered per recipient.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from email.mime.base import MIMEBase
 from functools import cache
 
 import phonenumbers
 import vobject
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -34,6 +35,7 @@ class SharedParts:
     csv: str
     vcard: str
     new_count: int
+    attachments: list[MIMEBase]
 
 
 def display_members(entries: list[dict]) -> list[dict]:
@@ -124,6 +126,17 @@ def members_vcard(members: list[dict]) -> str:
     return "".join(cards)
 
 
+def mime_attachments(attachments: list[tuple[str, str, str]]) -> list[MIMEBase]:
+    """The MIME parts Django makes of these (filename, content, mimetype) attachments.
+
+    Made once and attached as they are to the message of every recipient who reads the
+    same language: for a large group, encoding the CSV and vCard files again for each
+    recipient was a good part of the cost of each message. The email generator does not
+    change a part it writes out, so one part can go into any number of messages.
+    """
+    return list(EmailMessage(attachments=attachments).message().get_payload())
+
+
 class ContactListMessages:
     """Builds the email of one contact list version for each of its recipients."""
 
@@ -136,12 +149,23 @@ class ContactListMessages:
         with translation.override(language):
             members = display_members(self.contact_list.entries)
             context = {"members": members}
+            csv_text = members_csv(members)
+            vcard = members_vcard(members)
+            # Outside an f-string, where makemessages finds it.
+            filename = _("contact-list")
+            filename = f"{filename}-v{self.contact_list.version}"
             return SharedParts(
                 members_text=render_to_string("emails/contact_list_members.txt", context),
                 members_html=render_to_string("emails/contact_list_members.html", context),
-                csv=members_csv(members),
-                vcard=members_vcard(members),
+                csv=csv_text,
+                vcard=vcard,
                 new_count=sum(1 for member in members if member.get("is_new")),
+                attachments=mime_attachments(
+                    [
+                        (f"{filename}.csv", "\ufeff" + csv_text, "text/csv"),
+                        (f"{filename}.vcf", vcard, "text/vcard"),
+                    ]
+                ),
             )
 
     def message_for(self, delivery: Delivery) -> EmailMultiAlternatives:
@@ -162,8 +186,6 @@ class ContactListMessages:
             person.language,
         )
         msg = emails.message(rendered, person.email)
-        with translation.override(person.language):
-            filename = _("contact-list")
-        msg.attach(f"{filename}-v{self.contact_list.version}.csv", "\ufeff" + parts.csv, "text/csv")
-        msg.attach(f"{filename}-v{self.contact_list.version}.vcf", parts.vcard, "text/vcard")
+        for attachment in parts.attachments:
+            msg.attach(attachment)
         return msg
