@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Association, Diagnosis, DiagnosisGroup, DiagnosisName
@@ -43,11 +43,7 @@ class DiagnosisGroupAdmin(admin.ModelAdmin):
     autocomplete_fields = ["diagnoses", "association"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(active_members=Count("memberships", filter=Q(memberships__left_at=None)))
-        )
+        return super().get_queryset(request).with_member_count()
 
     @admin.display(description=_("members"), ordering="active_members")
     def member_count(self, group):

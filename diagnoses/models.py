@@ -172,6 +172,15 @@ class DiagnosisGroupQuerySet(models.QuerySet):
     def covering(self, diagnosis: Diagnosis) -> DiagnosisGroupQuerySet:
         return self.filter(diagnoses=diagnosis)
 
+    def with_member_count(self) -> DiagnosisGroupQuerySet:
+        """Each group with `active_members`, the members who have not left. Distinct, so
+        that a join on the group's diagnoses does not count a member twice."""
+        return self.annotate(
+            active_members=models.Count(
+                "memberships", filter=models.Q(memberships__left_at=None), distinct=True
+            )
+        )
+
 
 class DiagnosisGroup(models.Model):
     """The people who share one diagnosis and one contact list.

@@ -77,7 +77,8 @@ def _groups_covering(diagnoses: list[Diagnosis]) -> list[GroupCheck]:
     groups = (
         DiagnosisGroup.objects.filter(diagnoses__in=diagnoses)
         .distinct()
-        .annotate(active_members=Count("memberships", filter=Q(memberships__left_at=None)))
+        .with_member_count()
+        .select_related("association")
         .order_by("name")
     )
     return [GroupCheck(group, group.active_members) for group in groups]

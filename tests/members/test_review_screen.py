@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnoses.models import Association, Diagnosis
+from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 from diagnoses.services import save_diagnosis
 from members.models import Application
 
@@ -175,3 +175,17 @@ def test_the_review_queue_costs_the_same_queries_for_10_and_200(
     two_hundred = queries_for_the_review_queue(client, alstrom, kabuki, 200)
 
     assert ten == two_hundred
+
+
+def test_a_group_covering_several_matches_counts_each_member_once(review, kabuki, settled_member):
+    subtype = save_diagnosis(
+        Diagnosis(orpha_code=171876, name="Kabuki syndrome type 1", level="subtype"), []
+    )
+    settled_member("Mette Holm", kabuki)
+    settled_member("Jonas Berg", kabuki)
+    DiagnosisGroup.objects.get().diagnoses.add(subtype)
+
+    checks = review(confirmed("Freja Christensen", diagnosis_text="Kabuki syndrome"))
+
+    assert "Kabuki syndrome type 1 (ORPHA:171876)" in checks, "both entries match"
+    assert "Kabuki syndrome: 2 members, open" in checks
