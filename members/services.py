@@ -186,6 +186,22 @@ def _awaiting_review(application: Application, decision: str) -> Application:
     return application
 
 
+def _record_decision(
+    application: Application,
+    action: str,
+    by: AbstractBaseUser,
+    note: str,
+    email: emails.Draft | None,
+    **context,
+) -> None:
+    """Log the decision and tell the applicant: with the email staff edited, or else
+    with its template as drafted for them."""
+    email = email or decision_email(application, action, **context)
+    record_event(
+        application, action, by=by, note=note, email=emails.from_draft(email, application.language)
+    )
+
+
 def _decided(application: Application, status: str, by: AbstractBaseUser, **fields) -> None:
     for field, value in {
         "status": status,
@@ -234,13 +250,8 @@ def approve_application(
             )
         membership = Membership.objects.create(person=person, group=group, application=application)
         _decided(application, Application.Status.APPROVED, by, person=person, group=group)
-        email = email or decision_email(application, ApplicationEvent.Action.APPROVED, group=group)
-        record_event(
-            application,
-            ApplicationEvent.Action.APPROVED,
-            by=by,
-            note=str(group),
-            email=emails.from_draft(email, application.language),
+        _record_decision(
+            application, ApplicationEvent.Action.APPROVED, by, str(group), email, group=group
         )
         membership_changed.send(
             sender=Membership,
@@ -285,15 +296,13 @@ def refer_application(
     with transaction.atomic():
         application = _awaiting_review(application, _("referred"))
         _decided(application, Application.Status.REFERRED, by, referred_to=association)
-        email = email or decision_email(
-            application, ApplicationEvent.Action.REFERRED, association=association
-        )
-        record_event(
+        _record_decision(
             application,
             ApplicationEvent.Action.REFERRED,
-            by=by,
-            note=association.name,
-            email=emails.from_draft(email, application.language),
+            by,
+            association.name,
+            email,
+            association=association,
         )
 
 
@@ -312,15 +321,8 @@ def reject_application(
         if application.status not in Application.OPEN_STATUSES:
             raise DecisionNotAllowed(_("This application has already been decided."))
         _decided(application, Application.Status.REJECTED, by, decision_reason=reason)
-        email = email or decision_email(
-            application, ApplicationEvent.Action.REJECTED, reason=reason
-        )
-        record_event(
-            application,
-            ApplicationEvent.Action.REJECTED,
-            by=by,
-            note=reason,
-            email=emails.from_draft(email, application.language),
+        _record_decision(
+            application, ApplicationEvent.Action.REJECTED, by, reason, email, reason=reason
         )
 
 
@@ -339,15 +341,13 @@ def request_information(
         application = _awaiting_review(application, _("asked for more information"))
         application.status = Application.Status.AWAITING_INFORMATION
         application.save(update_fields=["status"])
-        email = email or decision_email(
-            application, ApplicationEvent.Action.INFORMATION_REQUESTED, question=question
-        )
-        record_event(
+        _record_decision(
             application,
             ApplicationEvent.Action.INFORMATION_REQUESTED,
-            by=by,
-            note=question,
-            email=emails.from_draft(email, application.language),
+            by,
+            question,
+            email,
+            question=question,
         )
 
 
