@@ -155,7 +155,7 @@ class ContactListMessages:
             filename = _("contact-list")
             filename = f"{filename}-v{self.contact_list.version}"
             return SharedParts(
-                members_text=render_to_string("emails/contact_list_members.txt", context),
+                members_text=emails.render_text("emails/contact_list_members.txt", context),
                 members_html=render_to_string("emails/contact_list_members.html", context),
                 csv=csv_text,
                 vcard=vcard,

@@ -37,8 +37,13 @@ def _site_context(context: dict) -> dict:
     }
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template, without the HTML escaping that HTML templates need."""
+    return render_to_string(template_name, context, using="plain_text")
+
+
 def _subject(name: str, context: dict) -> str:
-    return " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    return " ".join(render_text(f"emails/{name}_subject.txt", context).split())
 
 
 def render(name: str, context: dict, language: str) -> RenderedEmail:
@@ -46,7 +51,7 @@ def render(name: str, context: dict, language: str) -> RenderedEmail:
     with translation.override(language):
         return RenderedEmail(
             subject=_subject(name, context),
-            text=render_to_string(f"emails/{name}.txt", context),
+            text=render_text(f"emails/{name}.txt", context),
             html=render_to_string(f"emails/{name}.html", context),
         )
 
@@ -56,7 +61,7 @@ def draft(name: str, context: dict, language: str) -> Draft:
     with translation.override(language):
         return Draft(
             subject=_subject(name, context),
-            text=render_to_string(f"emails/{name}.txt", context).strip() + "\n",
+            text=render_text(f"emails/{name}.txt", context).strip() + "\n",
         )
 
 

@@ -67,6 +67,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text emails and their subjects: a name such as O'Connor or a group such as
+        # "A & B" is written as it is, not as HTML (O&#x27;Connor, A &amp; B).
+        "NAME": "plain_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

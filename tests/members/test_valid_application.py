@@ -117,6 +117,20 @@ def test_the_applicant_is_sent_a_link_to_confirm_their_email(
     assert event.email_status == ApplicationEvent.EmailStatus.SENT
 
 
+def test_the_plain_text_writes_the_applicants_name_as_typed(
+    client, alstrom, mailoutbox, django_capture_on_commit_callbacks
+):
+    data = applicant("Siobhán O'Connor", alstrom, email="siobhan@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, data)
+
+    [email] = mailoutbox
+    assert email.body.startswith("Dear Siobhán O'Connor,")
+    assert "&#x27;" not in email.body
+    [(html, _mimetype)] = email.alternatives
+    assert "Siobhán O&#x27;Connor" in html
+
+
 @pytest.mark.parametrize(
     ("language", "prefix"),
     # The default language has no prefix: English under the test settings.
