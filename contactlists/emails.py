@@ -1,8 +1,7 @@
 """The contact list email: the list in the body (text and HTML), with CSV and vCard files.
 
-Everything all recipients share (the list, the attachments) is rendered once per
-language, and the attachments are MIME-encoded once per language too: only the greeting
-is rendered per recipient.
+Everything all recipients share (the list, the attachments) is rendered and serialised
+once per language (`splicing`): only the greeting and the headers are made per recipient.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from functools import cache
 
 import phonenumbers
 import vobject
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -26,16 +25,15 @@ from members import emails
 from members.models import Relationship
 
 from .models import ContactList, Delivery
+from .splicing import SharedParts, SplicedEmail
 
 
 @dataclass
-class SharedParts:
-    members_text: str
-    members_html: str
-    csv: str
-    vcard: str
+class LanguageParts:
+    """What every recipient who reads one language shares."""
+
     new_count: int
-    attachments: list[MIMEBase]
+    shared: SharedParts
 
 
 def display_members(entries: list[dict]) -> list[dict]:
@@ -127,13 +125,7 @@ def members_vcard(members: list[dict]) -> str:
 
 
 def mime_attachments(attachments: list[tuple[str, str, str]]) -> list[MIMEBase]:
-    """The MIME parts Django makes of these (filename, content, mimetype) attachments.
-
-    Made once and attached as they are to the message of every recipient who reads the
-    same language: for a large group, encoding the CSV and vCard files again for each
-    recipient was a good part of the cost of each message. The email generator does not
-    change a part it writes out, so one part can go into any number of messages.
-    """
+    """The MIME parts Django makes of these (filename, content, mimetype) attachments."""
     return list(EmailMessage(attachments=attachments).message().get_payload())
 
 
@@ -145,7 +137,7 @@ class ContactListMessages:
         self.group_name = contact_list.group.name
         self._parts = cache(self._render_parts)
 
-    def _render_parts(self, language: str) -> SharedParts:
+    def _render_parts(self, language: str) -> LanguageParts:
         with translation.override(language):
             members = display_members(self.contact_list.entries)
             context = {"members": members}
@@ -154,23 +146,24 @@ class ContactListMessages:
             # Outside an f-string, where makemessages finds it.
             filename = _("contact-list")
             filename = f"{filename}-v{self.contact_list.version}"
-            return SharedParts(
-                members_text=emails.render_text("emails/contact_list_members.txt", context),
-                members_html=render_to_string("emails/contact_list_members.html", context),
-                csv=csv_text,
-                vcard=vcard,
+            return LanguageParts(
                 new_count=sum(1 for member in members if member.get("is_new")),
-                attachments=mime_attachments(
-                    [
-                        (f"{filename}.csv", "\ufeff" + csv_text, "text/csv"),
-                        (f"{filename}.vcf", vcard, "text/vcard"),
-                    ]
+                shared=SharedParts(
+                    text=emails.render_text("emails/contact_list_members.txt", context),
+                    html=render_to_string("emails/contact_list_members.html", context),
+                    attachments=mime_attachments(
+                        [
+                            (f"{filename}.csv", "\ufeff" + csv_text, "text/csv"),
+                            (f"{filename}.vcf", vcard, "text/vcard"),
+                        ]
+                    ),
                 ),
             )
 
-    def message_for(self, delivery: Delivery) -> EmailMultiAlternatives:
+    def message_for(self, delivery: Delivery) -> SplicedEmail:
         person = delivery.person
         parts = self._parts(person.language)
+        shared = parts.shared
         rendered = emails.render(
             "contact_list",
             {
@@ -180,12 +173,9 @@ class ContactListMessages:
                 "is_welcome": delivery.is_welcome,
                 "member_count": len(self.contact_list.entries),
                 "new_count": parts.new_count,
-                "members_text": mark_safe(parts.members_text),  # noqa: S308 (rendered and escaped above)
-                "members_html": mark_safe(parts.members_html),  # noqa: S308 (rendered and escaped above)
+                "members_text": mark_safe(shared.text.stand_in),  # noqa: S308 (a token: nothing to escape)
+                "members_html": mark_safe(shared.html.stand_in),  # noqa: S308 (a token: nothing to escape)
             },
             person.language,
         )
-        msg = emails.message(rendered, person.email)
-        for attachment in parts.attachments:
-            msg.attach(attachment)
-        return msg
+        return SplicedEmail(emails.message(rendered, person.email), shared)
