@@ -51,7 +51,7 @@ BENCH_MEMBERS ?= 1000
 bench: $(STAMP)
 	$(PY) -m bench.fanout --members $(BENCH_MEMBERS)
 
-# 1,000 and then 10,000 members, with a summary table: about an hour on two cores.
+# 1,000 and then 10,000 members, with a summary table: about 15 minutes on two cores.
 bench-10k: $(STAMP)
 	$(PY) -m bench.fanout --members 1000 10000
 
