@@ -161,11 +161,24 @@ class SplicedEmail(EmailMultiAlternatives):
         self.shared = shared
         self.outline_text = outline.body
         self.outline_html = html
+        self._made = (self.body, self.alternatives[0].content, list(self.attachments))
+
+    def _is_as_made(self) -> bool:
+        """Whether the body, the HTML and the attachments are still those the outline was
+        made for: an email changed since (another file attached, say) is made whole."""
+        body, html, attachments = self._made
+        return (
+            self.body is body
+            and len(self.alternatives) == 1
+            and self.alternatives[0].content is html
+            and self.attachments == attachments
+        )
 
     def message(self):
         shared = self.shared
         if not (
-            shared.text.fits
+            self._is_as_made()
+            and shared.text.fits
             and shared.html.fits
             and shared.text.is_alone_on_its_line(self.outline_text)
             and shared.html.is_alone_on_its_line(self.outline_html)

@@ -119,3 +119,16 @@ def test_an_email_that_cannot_be_spliced_as_it_is_goes_out_whole(block, greeting
     text = received.get_body(("plain",)).get_content()
     assert text == f"{greeting}\n\n{block}\nBye\n"
     assert received.get_body(("plain",))["Content-Transfer-Encoding"] == "quoted-printable"
+
+
+def test_an_email_changed_after_it_was_made_goes_out_with_the_change():
+    shared = shared_parts("Skovvej 12")
+    mail = SplicedEmail(outline(shared, "Dear Bo,"), shared)
+    assert isinstance(mail.message(), SplicedMessage)
+
+    mail.attach("note.txt", "Meeting on Monday", "text/plain")
+
+    received = email.message_from_bytes(mail.message().as_bytes(), policy=email.policy.default)
+    [note] = received.iter_attachments()
+    assert note.get_filename() == "note.txt"
+    assert note.get_content() == "Meeting on Monday"
