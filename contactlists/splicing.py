@@ -80,21 +80,31 @@ class SharedParts:
         self.attachments = attachments
         self.attachments_token = _token()
         self.attachments_stand_in = MIMEText(self.attachments_token)
+        self._attachments_written: dict[str, list[bytes]] = {}
         self._serialised: dict[str, list[tuple[bytes, bytes]]] = {}
         self.boundaries = self._boundaries()
 
     def _boundaries(self) -> tuple[str, str]:
         """Two boundaries, for the message and for its text and HTML, that no shared part
-        contains (each recipient's own parts are checked in `SplicedEmail.message`)."""
+        contains (each recipient's own parts are checked in `SplicedEmail.message`). A
+        boundary holds no line break, so the parts are searched with the line separator
+        of SMTP, as they will be sent."""
         contents = [
-            self.text.serialise("\n"),
-            self.html.serialise("\n"),
-            *(serialise(part, "\n") for part in self.attachments),
+            self.text.text.encode(),
+            self.html.text.encode(),
+            *self._attachments_as_written("\r\n"),
         ]
         while True:
             boundaries = (f"=_{secrets.token_hex(16)}", f"=_{secrets.token_hex(16)}")
             if not any(f"--{b}".encode() in content for b in boundaries for content in contents):
                 return boundaries
+
+    def _attachments_as_written(self, linesep: str) -> list[bytes]:
+        if linesep not in self._attachments_written:
+            self._attachments_written[linesep] = [
+                serialise(part, linesep) for part in self.attachments
+            ]
+        return self._attachments_written[linesep]
 
     def stand_ins(self) -> list[str]:
         return [self.text.stand_in, self.html.stand_in, self.attachments_token]
@@ -108,7 +118,7 @@ class SharedParts:
                 (self.html.stand_in.encode(), self.html.serialise(linesep)),
                 (
                     serialise(self.attachments_stand_in, linesep),
-                    separator.join(serialise(part, linesep) for part in self.attachments),
+                    separator.join(self._attachments_as_written(linesep)),
                 ),
             ]
         return self._serialised[linesep]
