@@ -101,7 +101,7 @@ def misspellings(count: int, seed: int) -> list[tuple[str, str, int, str]]:
 
 
 def run(count: int, seed: int) -> None:
-    from diagnoses.services import search_diagnoses
+    from diagnoses.search import search_diagnoses
 
     queries = misspellings(count, seed)
     search_diagnoses("warm up")

@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Association, Diagnosis, DiagnosisGroup, DiagnosisName
-from .services import find_associations, save_diagnosis, search_diagnoses
+from .search import find_associations, search_diagnoses
+from .services import save_diagnosis
 
 
 class DiagnosisNameInline(admin.TabularInline):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -25,6 +27,6 @@ class AssociationSearchForm(forms.Form):
             return
         # Built for each request: country names are in the page's language.
         named = sorted((str(countries.name(code)), code) for code in country_codes)
-        self.fields["country"].choices = [("", _("All countries"))] + [
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("All countries"))] + [
             (code, name) for name, code in named
         ]

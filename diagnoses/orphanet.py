@@ -68,7 +68,7 @@ def _rows(path: Path, sheet_names) -> dict[str, list[dict[str, object]]]:
     """Rows of the named sheets that exist in the workbook, as dicts keyed by header."""
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        sheets = {}
+        sheets: dict[str, list[dict[str, object]]] = {}
         for name in sheet_names:
             if name not in workbook.sheetnames:
                 continue
@@ -144,7 +144,8 @@ def read_master_file(path: Path, entries: dict[int, Entry]) -> None:
     if "ICD10" not in sheets:
         raise PackError(f"{path.name} has no sheet ICD10")
     for row in sheets["ICD10"]:
-        entry = entries.get(orpha_code(row.get("orphacode")))
+        code = orpha_code(row.get("orphacode"))
+        entry = entries.get(code) if code is not None else None
         if entry is None:
             continue
         synonym = _text(row.get("synonyms"))

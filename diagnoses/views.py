@@ -3,19 +3,19 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import render
 
-from . import services
+from . import search
 from .forms import AssociationSearchForm
 from .models import Diagnosis
 
 
 def associations(request):
-    form = AssociationSearchForm(request.GET, country_codes=services.association_countries())
+    form = AssociationSearchForm(request.GET, country_codes=search.association_countries())
     if form.is_valid():
-        found = services.find_associations(
+        found = search.find_associations(
             form.cleaned_data["q"], form.cleaned_data.get("country", "")
         )
     else:
-        found = services.find_associations()
+        found = search.find_associations()
     found = found.prefetch_related(
         Prefetch("diagnoses", queryset=Diagnosis.objects.only("name", "orpha_code"))
     )

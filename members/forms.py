@@ -13,7 +13,7 @@ from django_countries import countries
 from phonenumber_field.phonenumber import to_python
 
 from diagnoses.models import Diagnosis
-from diagnoses.services import search_diagnoses
+from diagnoses.search import search_diagnoses
 
 from .consents import CONSENT_TEXTS
 from .models import Relationship

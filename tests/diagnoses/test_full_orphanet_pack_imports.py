@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import connection
 
 from diagnoses.models import Diagnosis, DiagnosisName
-from diagnoses.services import search_diagnoses
+from diagnoses.search import search_diagnoses
 
 from ..stack import require
 from .conftest import run_import

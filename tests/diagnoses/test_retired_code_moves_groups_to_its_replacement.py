@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from diagnoses.models import Diagnosis, DiagnosisGroup
-from diagnoses.services import search_diagnoses
+from diagnoses.search import search_diagnoses
 
 from .conftest import Code, run_import
 

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from diagnoses.models import Diagnosis
-from diagnoses.services import save_diagnosis, search_diagnoses
+from diagnoses.search import search_diagnoses
+from diagnoses.services import save_diagnosis
 
 from ..stack import require
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from diagnoses.importing import import_orphanet
 from diagnoses.orphanet import PackError, read_pack
-from diagnoses.services import import_orphanet
 
 
 class Command(BaseCommand):
