@@ -2,7 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+UV := $(VENV)/bin/uv
+# Names what is installed: a change to pyproject.toml or uv.lock makes the next command reinstall.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
+# uv installs the exact versions in uv.lock and checks every file against its hash there. It
+# must not fetch a Python of its own: the one in .venv is the one.
+export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1:8000
 # Only the project's own strings: not the installed packages, the benchmarks or the tests.
 # Every language in settings.LANGUAGES but English, the language of the source strings.
@@ -10,17 +15,31 @@ CATALOGUES := -l da -l sv -l nb -l fi
 I18N_IGNORE := --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=static/vendor \
 	--ignore='*.egg-info'
 
-.PHONY: install run test lint bench bench-10k bench-search worker beat messages
+.PHONY: install lock run test lint bench bench-10k bench-search worker beat messages
 
-$(STAMP): pyproject.toml
+# uv itself, as a pip requirement: the version and the hashes that uv.lock gives it.
+UV_REQUIREMENT := import tomllib; \
+	uv = next(p for p in tomllib.load(open("uv.lock", "rb"))["package"] if p["name"] == "uv"); \
+	print("uv==" + uv["version"], *("--hash=" + wheel["hash"] for wheel in uv["wheels"]))
+
+# pip brings uv into .venv once; from then on uv keeps itself at the locked version like
+# any other package.
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PYTHON) -c '$(UV_REQUIREMENT)' | $(PY) -m pip install --quiet --no-deps --require-hashes -r /dev/stdin
+
+# --locked: refuses a uv.lock that no longer matches pyproject.toml (`make lock` updates it).
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --all-extras --quiet
 	@mkdir -p var/staticfiles
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
+
+# Every dependency at its newest release that pyproject.toml allows, written to uv.lock.
+lock: | $(UV)
+	$(UV) lock --upgrade
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput -v0
@@ -33,6 +52,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                 website=website,
                 email=email,
                 phone=phone,
-                countries=countries,
+                # A list, as CountryField(multiple=True) takes; the stubs see a CharField.
+                countries=countries,  # type: ignore[misc]
                 is_umbrella_member=umbrella,
             )
             association.diagnoses.set(Diagnosis.objects.filter(orpha_code__in=codes))
@@ -83,9 +84,9 @@ class Command(BaseCommand):
         group.status = DiagnosisGroup.Status.HAS_ASSOCIATION
         group.association = Association.objects.get(name=name)
         group.save(update_fields=["status", "association"])
-        for *person, code, typed in demo.WAITING:
-            diagnosis = Diagnosis.objects.get(orpha_code=code) if code else None
-            self.apply(person, diagnosis, typed)
+        for *applicant, chosen_code, typed in demo.WAITING:
+            chosen = Diagnosis.objects.get(orpha_code=chosen_code) if chosen_code else None
+            self.apply(applicant, chosen, typed)
         self.stdout.write(
             f"Loaded {len(demo.DIAGNOSES)} diagnoses, {len(demo.PEOPLE)} groups, "
             f"{len(demo.ASSOCIATIONS)} associations, "
