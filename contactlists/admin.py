@@ -1,26 +1,61 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import services
+from outbox.models import OutgoingEmail
+
 from .models import ContactList, Delivery
 
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
-    fields = ["person", "is_welcome", "status", "attempts", "last_error", "sent_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "person",
+        "is_welcome",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "outgoing",
+    )
     extra = 0
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("contact_list__group", "person")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("contact_list__group", "person", "email")
+            .defer("contact_list__entries", "email__text", "email__html")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("status"))
+    def status(self, delivery):
+        return delivery.email.get_status_display()
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, delivery):
+        return delivery.email.attempts
+
+    @admin.display(description=_("last error"))
+    def last_error(self, delivery):
+        return delivery.email.last_error
+
+    @admin.display(description=_("sent"))
+    def sent_at(self, delivery):
+        return delivery.email.sent_at
+
+    @admin.display(description=_("outgoing email"))
+    def outgoing(self, delivery):
+        url = reverse("admin:outbox_outgoingemail_change", args=[delivery.email_id])
+        return format_html('<a href="{}">{}</a>', url, _("details, send again"))
 
 
 @admin.register(ContactList)
@@ -38,9 +73,11 @@ class ContactListAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                delivered=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+                delivered=Count(
+                    "deliveries", filter=Q(deliveries__email__status=OutgoingEmail.Status.SENT)
+                ),
                 undeliverable=Count(
-                    "deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)
+                    "deliveries", filter=Q(deliveries__email__status=OutgoingEmail.Status.FAILED)
                 ),
             )
         )
@@ -59,47 +96,3 @@ class ContactListAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["contact_list", "person", "status", "attempts", "last_error", "sent_at"]
-    list_filter = ["status"]
-    list_select_related = ["contact_list__group", "person"]
-    search_fields = ["person__full_name", "person__email", "contact_list__group__name"]
-    readonly_fields = [
-        "contact_list",
-        "person",
-        "is_welcome",
-        "status",
-        "attempts",
-        "last_error",
-        "claimed_at",
-        "next_attempt_at",
-        "sent_at",
-    ]
-    actions = ["resend"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(
-        description=_("Send again (current list, failed or not received)"), permissions=["change"]
-    )
-    def resend(self, request, queryset):
-        resendable = queryset.filter(
-            status__in=[Delivery.Status.FAILED, Delivery.Status.SENT]
-        ).select_related("contact_list")
-        count = 0
-        for delivery in resendable:
-            try:
-                services.resend(delivery)
-            except services.ResendRefused as refusal:
-                self.message_user(request, f"{delivery}: {refusal}", messages.WARNING)
-            else:
-                count += 1
-        self.message_user(
-            request,
-            ngettext("%d delivery queued again.", "%d deliveries queued again.", count) % count,
-            messages.SUCCESS,
-        )

@@ -8,7 +8,11 @@ class ContactListsConfig(AppConfig):
 
     def ready(self) -> None:
         from members.signals import membership_changed
+        from outbox import composers
 
+        from .emails import ContactListComposer
         from .receivers import record_membership_change
+        from .services import KIND
 
         membership_changed.connect(record_membership_change, dispatch_uid="contactlists.record")
+        composers.register(KIND, ContactListComposer, label=_("contact list"))

@@ -15,14 +15,17 @@ from functools import cache
 import phonenumbers
 import vobject
 from django.core.mail import EmailMessage
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from members import emails
-from members.models import Relationship
+from members.models import Membership, Relationship
+from outbox import emails
+from outbox.composers import Withdrawn
+from outbox.models import OutgoingEmail
 
 from .models import ContactList, Delivery
 from .splicing import SharedParts, SplicedEmail
@@ -160,7 +163,7 @@ class ContactListMessages:
                 ),
             )
 
-    def message_for(self, delivery: Delivery) -> SplicedEmail:
+    def message_for(self, delivery: Delivery, to: str) -> SplicedEmail:
         person = delivery.person
         parts = self._parts(person.language)
         shared = parts.shared
@@ -178,4 +181,48 @@ class ContactListMessages:
             },
             person.language,
         )
-        return SplicedEmail(emails.message(rendered, person.email), shared)
+        return SplicedEmail(emails.message(rendered, to), shared)
+
+
+class ContactListComposer:
+    """Writes each member's copy of a contact list version as the outbox sends it
+    (registered for the outbox kind "contact_list" in apps.py). The version's shared parts
+    are made once per composer, that is once per sender of the batch."""
+
+    def __init__(self) -> None:
+        self._messages: dict[int, ContactListMessages] = {}
+
+    def _delivery(self, email: OutgoingEmail) -> tuple[Delivery, bool]:
+        """The delivery the email belongs to, and whether its recipient is still a member."""
+        still_member = Membership.objects.active().filter(
+            group_id=OuterRef("contact_list__group_id"), person_id=OuterRef("person_id")
+        )
+        deliveries = Delivery.objects.select_related("person").annotate(
+            still_member=Exists(still_member)
+        )
+        delivery = deliveries.get(email=email)
+        return delivery, delivery.still_member
+
+    def message(self, email: OutgoingEmail) -> EmailMessage:
+        delivery, still_member = self._delivery(email)
+        if not still_member:
+            raise Withdrawn(_("The recipient is no longer a member of the group."))
+        if delivery.contact_list_id not in self._messages:
+            contact_list = ContactList.objects.select_related("group").get(
+                pk=delivery.contact_list_id
+            )
+            self._messages[delivery.contact_list_id] = ContactListMessages(contact_list)
+        return self._messages[delivery.contact_list_id].message_for(delivery, email.recipient)
+
+    def refuse_resend(self, email: OutgoingEmail) -> str | None:
+        """Only the group's current list, and only to a current member: a list must
+        never reach someone who has left, nor carry someone who has."""
+        delivery, still_member = self._delivery(email)
+        newer = ContactList.objects.filter(
+            group_id=delivery.contact_list.group_id, version__gt=delivery.contact_list.version
+        )
+        if newer.exists():
+            return _("A newer version of this list exists; send that one instead.")
+        if not still_member:
+            return _("The recipient is no longer a member of the group.")
+        return None

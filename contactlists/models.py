@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diagnoses.models import DiagnosisGroup
-from members.models import LOST_TASK_GRACE, Person
+from members.models import Person
+from outbox.models import OutgoingEmail
 
 
 class GroupChangeQuerySet(models.QuerySet):
@@ -92,35 +91,12 @@ class ContactList(models.Model):
         return _("%(group)s, version %(version)s") % {"group": self.group, "version": self.version}
 
 
-class DeliveryQuerySet(models.QuerySet):
-    def due(self, now: datetime) -> DeliveryQuerySet:
-        return self.filter(status=Delivery.Status.QUEUED).filter(
-            models.Q(next_attempt_at=None) | models.Q(next_attempt_at__lte=now)
-        )
-
-    def lost(self, now: datetime, claim_timeout) -> DeliveryQuerySet:
-        """Deliveries whose task never ran, or whose worker died while sending."""
-        return self.filter(
-            models.Q(
-                status=Delivery.Status.QUEUED,
-                next_attempt_at=None,
-                contact_list__created_at__lte=now - LOST_TASK_GRACE,
-            )
-            | models.Q(status=Delivery.Status.QUEUED, next_attempt_at__lte=now)
-            | models.Q(status=Delivery.Status.SENDING, claimed_at__lte=now - claim_timeout)
-        )
-
-
 class Delivery(models.Model):
-    """One contact list version to one member: sent once, retried until it is."""
+    """One contact list version to one member: an email of the outbox, sent once.
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENDING = "sending", _("sending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-        CANCELLED = "cancelled", _("cancelled: no longer a member")
-        SUPERSEDED = "superseded", _("replaced by a newer version before it was sent")
+    Its sending (status, attempts, errors) is the outbox's; this row says which version
+    went to which member, and that it goes to each member once.
+    """
 
     contact_list = models.ForeignKey(
         ContactList,
@@ -132,25 +108,18 @@ class Delivery(models.Model):
         Person, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("recipient")
     )
     is_welcome = models.BooleanField(_("welcome email"), default=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    email = models.OneToOneField(
+        OutgoingEmail,
+        on_delete=models.CASCADE,
+        related_name="delivery",
+        verbose_name=_("email"),
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["contact_list", "person"], name="delivery_once"),
-        ]
-        indexes = [
-            models.Index(fields=["contact_list", "status"], name="delivery_by_status"),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT
+from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, SafeMIMEMultipart
 
 # How the email generator splits a text into the lines it writes.
 NEWLINES = re.compile(r"\r\n|\r|\n")
@@ -128,7 +128,7 @@ class SplicedMessage:
     """A recipient's message as Django's mail backends use it: its own headers and parts,
     made by the email package, with the shared parts spliced in as it is written out."""
 
-    def __init__(self, outline: Message, shared: SharedParts):
+    def __init__(self, outline: SafeMIMEMultipart, shared: SharedParts):
         self.outline = outline
         self.shared = shared
 
@@ -155,10 +155,11 @@ class SplicedEmail(EmailMultiAlternatives):
     """
 
     def __init__(self, outline: EmailMultiAlternatives, shared: SharedParts):
-        [(html, mimetype)] = outline.alternatives
+        [(content, mimetype)] = outline.alternatives
+        text, html = str(outline.body), str(content)
         super().__init__(
             outline.subject,
-            shared.text.fill(outline.body),
+            shared.text.fill(text),
             outline.from_email,
             outline.to,
             cc=outline.cc,
@@ -169,9 +170,10 @@ class SplicedEmail(EmailMultiAlternatives):
             attachments=shared.attachments,
         )
         self.shared = shared
-        self.outline_text = outline.body
+        self.outline_text = text
         self.outline_html = html
-        self._made = (self.body, self.alternatives[0].content, list(self.attachments))
+        # An alternative is a (content, mimetype) pair.
+        self._made = (self.body, self.alternatives[0][0], list(self.attachments))
 
     def _is_as_made(self) -> bool:
         """Whether the body, the HTML and the attachments are still those the outline was
@@ -180,7 +182,7 @@ class SplicedEmail(EmailMultiAlternatives):
         return (
             self.body is body
             and len(self.alternatives) == 1
-            and self.alternatives[0].content is html
+            and self.alternatives[0][0] is html
             and self.attachments == attachments
         )
 

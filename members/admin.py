@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from diagnoses.services import search_diagnoses
+from diagnoses.search import search_diagnoses
 
 from . import consultations, review, services
 from .decision_forms import (
@@ -32,169 +35,20 @@ from .models import (
     Membership,
     Person,
     ReviewQueue,
+    active_membership,
 )
 
 
-class ConsentInline(admin.TabularInline):
-    model = Consent
-    fields = ["kind", "version", "given", "recorded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+class ApplicationListAdmin(admin.ModelAdmin):
+    """What the list of applications and the review queue share: the search, and the
+    decisions taken on several applications at once from the list."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ApplicationEventInline(admin.TabularInline):
-    model = ApplicationEvent
-    fields = [
-        "at",
-        "action",
-        "by",
-        "note",
-        "email_subject",
-        "email_status",
-        "email_attempts",
-        "email_error",
-    ]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    list_display = [
-        "full_name",
-        "diagnosis_label",
-        "country",
-        "relationship",
-        "status",
-        "submitted_at",
-        "confirmed_at",
-    ]
-    list_filter = ["status", "country", "relationship"]
     list_select_related = ["diagnosis"]
     search_fields = ["full_name", "email", "diagnosis_text", "diagnosis__name"]
-    date_hierarchy = "submitted_at"
     actions = ["approve", "reject"]
-    inlines = [ConsentInline, ApplicationEventInline]
-    fieldsets = [
-        (_("Applicant"), {"fields": ["full_name", "relationship", "birth_year", "language"]}),
-        (
-            _("Contact details"),
-            {"fields": ["street_address", "postal_code", "city", "country", "phone", "email"]},
-        ),
-        (_("Diagnosis"), {"fields": ["diagnosis", "diagnosis_text", "note"]}),
-        (
-            _("Decision"),
-            {
-                "fields": [
-                    "status",
-                    "submitted_at",
-                    "confirmed_at",
-                    "decided_at",
-                    "decided_by",
-                    "decision_reason",
-                    "group",
-                    "person",
-                ]
-            },
-        ),
-    ]
-    readonly_fields = [
-        "status",
-        "submitted_at",
-        "confirmed_at",
-        "decided_at",
-        "decided_by",
-        "decision_reason",
-        "group",
-        "person",
-    ]
-    autocomplete_fields = ["diagnosis"]
-    change_form_template = "admin/members/application/change_form.html"
 
     def has_add_permission(self, request):
         return False
-
-    # The decisions for one application: URL name, form.
-    DECISIONS = {
-        "approve": ApproveForm,
-        "new_group": NewGroupForm,
-        "refer": ReferForm,
-        "ask": InformationForm,
-        "reject": RejectForm,
-    }
-
-    def get_urls(self):
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            *(
-                path(
-                    f"<path:object_id>/{decision.replace('_', '-')}/",
-                    self.admin_site.admin_view(self.decide_one),
-                    {"decision": decision},
-                    name=f"{prefix}_{decision}",
-                )
-                for decision in self.DECISIONS
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_object(request, object_id)
-        if application is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "checks": review.checks_for(application),
-                "can_ask_consultant": request.user.has_perm("members.add_consultation"),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def decide_one(self, request, object_id, decision):
-        """One decision on one application: choose, read and edit the email, send."""
-        application = get_object_or_404(Application, pk=object_id)
-        if not self.has_change_permission(request, application):
-            raise PermissionDenied
-        form = self.DECISIONS[decision](application, request.POST or None)
-        if form.is_bound and form.is_valid():
-            if "send" in request.POST and form.is_drafted():
-                try:
-                    form.decide(by=request.user, email=form.email())
-                except services.DecisionNotAllowed as refusal:
-                    form.add_error(None, str(refusal))
-                else:
-                    self.message_user(request, form.done, messages.SUCCESS)
-                    return redirect("admin:members_reviewqueue_changelist")
-            else:
-                if "send" in request.POST:
-                    self.message_user(
-                        request,
-                        _("The choices changed, so the email was drafted again: read it first."),
-                        messages.WARNING,
-                    )
-                form = form.drafted()
-                form.is_valid()
-        return TemplateResponse(
-            request,
-            "admin/members/application/decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": form.title,
-                "original": application,
-                "application": application,
-                "form": form,
-                "drafted": form.is_bound and form.is_valid() and form.is_drafted(),
-                "language": dict(settings.LANGUAGES).get(application.language),
-                "media": self.media + form.media,
-            },
-        )
 
     @admin.action(description=_("Approve into a diagnosis group"), permissions=["change"])
     def approve(self, request, queryset):
@@ -259,11 +113,260 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
 
 
+class QuestionForm(forms.ModelForm):
+    """The question staff put to the medical consultant about one application."""
+
+    class Meta:
+        model = Consultation
+        fields = ["question"]
+        widgets = {"question": AdminTextareaWidget}
+        help_texts = {
+            "question": _(
+                "The consultant reads this question with the case above and nothing else: "
+                "write no name, contact detail or other clue to who applied."
+            )
+        }
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    fields = readonly_fields = (
+        "kind",
+        "version",
+        "given",
+        "recorded_at",
+    )
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationEventInline(admin.TabularInline):
+    model = ApplicationEvent
+    fields = readonly_fields = (
+        "at",
+        "action",
+        "by",
+        "note",
+        "email_subject",
+        "email_status",
+        "email_error",
+    )
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("by", "email")
+            .defer("email__text", "email__html")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("email"))
+    def email_subject(self, event):
+        if event.email is None:
+            return ""
+        url = reverse("admin:outbox_outgoingemail_change", args=[event.email_id])
+        return format_html('<a href="{}">{}</a>', url, event.email.subject)
+
+    @admin.display(description=_("email status"))
+    def email_status(self, event):
+        if event.email is None:
+            return ""
+        return _("%(status)s after %(attempts)d attempts") % {
+            "status": event.email.get_status_display(),
+            "attempts": event.email.attempts,
+        }
+
+    @admin.display(description=_("last sending error"))
+    def email_error(self, event):
+        return event.email.last_error if event.email else ""
+
+
+@admin.register(Application)
+class ApplicationAdmin(ApplicationListAdmin):
+    list_display = [
+        "full_name",
+        "diagnosis_label",
+        "country",
+        "relationship",
+        "status",
+        "submitted_at",
+        "confirmed_at",
+    ]
+    list_filter = ["status", "country", "relationship"]
+    date_hierarchy = "submitted_at"
+    inlines = [ConsentInline, ApplicationEventInline]
+    fieldsets = [
+        (_("Applicant"), {"fields": ["full_name", "relationship", "birth_year", "language"]}),
+        (
+            _("Contact details"),
+            {"fields": ["street_address", "postal_code", "city", "country", "phone", "email"]},
+        ),
+        (_("Diagnosis"), {"fields": ["diagnosis", "diagnosis_text", "note"]}),
+        (
+            _("Decision"),
+            {
+                "fields": [
+                    "status",
+                    "submitted_at",
+                    "confirmed_at",
+                    "decided_at",
+                    "decided_by",
+                    "decision_reason",
+                    "group",
+                    "person",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "confirmed_at",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+        "group",
+        "person",
+    ]
+    autocomplete_fields = ["diagnosis"]
+    change_form_template = "admin/members/application/change_form.html"
+
+    # The decisions for one application: URL name, form.
+    DECISIONS = {
+        "approve": ApproveForm,
+        "new_group": NewGroupForm,
+        "refer": ReferForm,
+        "ask": InformationForm,
+        "reject": RejectForm,
+    }
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            *(
+                path(
+                    f"<path:object_id>/{decision.replace('_', '-')}/",
+                    self.admin_site.admin_view(self.decide_one),
+                    {"decision": decision},
+                    name=f"{prefix}_{decision}",
+                )
+                for decision in self.DECISIONS
+            ),
+            path(
+                "<path:object_id>/ask-consultant/",
+                self.admin_site.admin_view(self.consult),
+                name=f"{prefix}_ask_consultant",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        if application is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "checks": review.checks_for(application),
+                "can_ask_consultant": self.may_ask_consultant(request),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_one(self, request, object_id, decision):
+        """One decision on one application: choose, read and edit the email, send."""
+        application = get_object_or_404(Application, pk=object_id)
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        form = self.DECISIONS[decision](application, request.POST or None)
+        if form.is_bound and form.is_valid():
+            if "send" in request.POST and form.is_drafted():
+                try:
+                    form.decide(by=request.user, email=form.email())
+                except services.DecisionNotAllowed as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    self.message_user(request, form.done, messages.SUCCESS)
+                    return redirect("admin:members_reviewqueue_changelist")
+            else:
+                if "send" in request.POST:
+                    self.message_user(
+                        request,
+                        _("The choices changed, so the email was drafted again: read it first."),
+                        messages.WARNING,
+                    )
+                form = form.drafted()
+                form.is_valid()
+        return TemplateResponse(
+            request,
+            "admin/members/application/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": form.title,
+                "original": application,
+                "application": application,
+                "form": form,
+                "drafted": form.is_bound and form.is_valid() and form.is_drafted(),
+                "language": dict(settings.LANGUAGES).get(application.language),
+                "media": self.media + form.media,
+            },
+        )
+
+    def may_ask_consultant(self, request) -> bool:
+        """Asking takes reading the application as well as putting a case to the consultant."""
+        return request.user.has_perm("members.add_consultation") and request.user.has_perm(
+            "members.view_application"
+        )
+
+    def consult(self, request, object_id):
+        """Ask the medical consultant about one application: staff read the anonymised case
+        that the consultant will read, write the question, and return to the application."""
+        if not self.may_ask_consultant(request):
+            raise PermissionDenied
+        application = self.get_object(request, unquote(object_id))
+        if application is None:
+            raise Http404
+        form = QuestionForm(request.POST or None)
+        if form.is_valid():
+            try:
+                consultation = consultations.ask_consultant(
+                    application, form.cleaned_data["question"], by=request.user
+                )
+            except consultations.ConsultationRefused as refusal:
+                form.add_error("question", str(refusal))
+            else:
+                # The case's admin history starts with who asked, as for any object added.
+                self.log_addition(request, consultation, [{"added": {}}])
+                self.message_user(
+                    request, _("The question was sent to the medical consultant."), messages.SUCCESS
+                )
+                return redirect("admin:members_application_change", application.pk)
+        return TemplateResponse(
+            request,
+            "admin/members/application/ask_consultant.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Ask the medical consultant"),
+                "original": application,
+                "application": application,
+                "case": Consultation(**consultations.anonymised_case(application)),
+                "form": form,
+                "media": self.media + form.media,
+            },
+        )
+
+
 @admin.register(ReviewQueue)
-class ReviewQueueAdmin(ApplicationAdmin):
+class ReviewQueueAdmin(ApplicationListAdmin):
     list_display = ["full_name", "diagnosis_label", "country", "relationship", "confirmed_at"]
     list_filter = ["country", "relationship"]
-    date_hierarchy = None
 
     def get_queryset(self, request):
         return super().get_queryset(request).awaiting_review()
@@ -290,8 +393,11 @@ class ReviewQueueAdmin(ApplicationAdmin):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
-    fields = ["group", "joined_at", "left_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "group",
+        "joined_at",
+        "left_at",
+    )
     extra = 0
     can_delete = False
 
@@ -311,7 +417,9 @@ class PersonAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(active_group_count=Count("memberships", filter=Q(memberships__left_at=None)))
+            .annotate(
+                active_group_count=Count("memberships", filter=active_membership("memberships__"))
+            )
         )
 
     @admin.display(description=_("groups"), ordering="active_group_count")
@@ -332,7 +440,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["group"]
     list_select_related = ["person", "group"]
     search_fields = ["person__full_name", "group__name"]
-    readonly_fields = ["person", "group", "application", "joined_at", "left_at"]
+    readonly_fields = ["person", "group", "application", "joined_at", "left_at", "ended_by"]
     actions = ["end_membership"]
 
     def has_add_permission(self, request):
@@ -366,7 +474,8 @@ class AnsweredFilter(admin.SimpleListFilter):
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
     """Anonymised cases: the medical consultant reads and answers them here; the secretariat
-    asks from an application's page (`add/?application=<pk>`) and reads the answer.
+    reads the answer. A case is never added here: staff ask from the application's page
+    (`ApplicationAdmin.consult`), which copies the case from the application.
 
     Every page is built from the consultation's own copy of the case. Only staff who may
     view applications get a link to the application the case came from.
@@ -375,7 +484,6 @@ class ConsultationAdmin(admin.ModelAdmin):
     list_display = ["case", "diagnosis_label", "age_band", "country", "asked_at", "answered"]
     list_filter = [AnsweredFilter]
     list_select_related = ["diagnosis"]
-    add_form_template = "admin/members/consultation/add_form.html"
 
     # What the consultant reads, as the consultation copied it from the application.
     CASE = [
@@ -388,10 +496,12 @@ class ConsultationAdmin(admin.ModelAdmin):
         "asked_by",
         "asked_at",
     ]
+    readonly_fields = ["application_link", *CASE, "answered_by", "answered_at"]
+
+    def has_add_permission(self, request):
+        return False
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return [(None, {"fields": ["question"]})]
         case = self.CASE
         if request.user.has_perm("members.view_application"):
             case = ["application_link", *case]
@@ -400,19 +510,9 @@ class ConsultationAdmin(admin.ModelAdmin):
             (_("Answer"), {"fields": ["answer", "answered_by", "answered_at"]}),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return ["application_link", *self.CASE, "answered_by", "answered_at"]
-
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "question":
-            formfield.help_text = _(
-                "The consultant reads this question with the case above and nothing else: "
-                "write no name, contact detail or other clue to who applied."
-            )
-        elif db_field.name == "answer":
+        if db_field.name == "answer":
             # Blank in the database until the case is answered; saving the page answers it.
             formfield.required = True
         return formfield
@@ -457,46 +557,5 @@ class ConsultationAdmin(admin.ModelAdmin):
             _("Application %(number)s") % {"number": consultation.application_id},
         )
 
-    def application_asked_about(self, request) -> Application:
-        """The application named by ?application=, for staff who may both ask and read it."""
-        if not (
-            self.has_add_permission(request) and request.user.has_perm("members.view_application")
-        ):
-            raise PermissionDenied
-        try:
-            return Application.objects.get(pk=int(request.GET["application"]))
-        except (KeyError, ValueError, Application.DoesNotExist) as missing:
-            raise Http404(_("Ask the medical consultant from an application's page.")) from missing
-
-    def add_view(self, request, form_url="", extra_context=None):
-        application = self.application_asked_about(request)
-        extra_context = {
-            **(extra_context or {}),
-            "title": _("Ask the medical consultant"),
-            "application": application,
-            "case": Consultation(**consultations.anonymised_case(application)),
-            "show_save_and_add_another": False,
-            "show_save_and_continue": False,
-        }
-        return super().add_view(request, form_url, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        # A case is asked from its application's page, never from a blank form.
-        extra_context = {**(extra_context or {}), "has_add_permission": False}
-        return super().changelist_view(request, extra_context)
-
-    def get_model_perms(self, request):
-        return {**super().get_model_perms(request), "add": False}
-
     def save_model(self, request, obj, form, change):
-        if change:
-            consultations.answer_consultation(obj, form.cleaned_data["answer"], by=request.user)
-            return
-        asked = consultations.ask_consultant(
-            self.application_asked_about(request), form.cleaned_data["question"], by=request.user
-        )
-        # The admin goes on to log and redirect with `obj`: it stands for the case just asked.
-        obj.pk, obj.application_id = asked.pk, asked.application_id
-
-    def response_post_save_add(self, request, obj):
-        return redirect("admin:members_application_change", obj.application_id)
+        consultations.answer_consultation(obj, form.cleaned_data["answer"], by=request.user)

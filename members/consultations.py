@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,9 +57,7 @@ def anonymised_case(application: Application) -> dict:
     }
 
 
-def ask_consultant(
-    application: Application, question: str, *, by: AbstractBaseUser
-) -> Consultation:
+def ask_consultant(application: Application, question: str, *, by: User) -> Consultation:
     """Put the staff's question to the medical consultant, with the anonymised case copied
     from the application, so that nothing the consultant reads comes from the application
     itself. The question is logged on the application."""
@@ -77,9 +75,7 @@ def ask_consultant(
     return consultation
 
 
-def answer_consultation(
-    consultation: Consultation, answer: str, *, by: AbstractBaseUser
-) -> Consultation:
+def answer_consultation(consultation: Consultation, answer: str, *, by: User) -> Consultation:
     """Record the consultant's answer, who gave it and when, and log it on the application.
 
     A corrected answer replaces the earlier one here, while the application's log keeps

@@ -8,9 +8,12 @@ choices than those on the form is drafted again, so the email always fits the de
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.admin import site
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
@@ -18,11 +21,14 @@ from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 from . import emails, services
 from .models import Application, ApplicationEvent
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class DecisionForm(forms.Form):
     action: str
-    title: str
-    done: str
+    title: StrOrPromise
+    done: StrOrPromise
 
     subject = forms.CharField(label=_("Subject"), required=False, max_length=255)
     text = forms.CharField(
@@ -58,7 +64,8 @@ class DecisionForm(forms.Form):
     def drafted(self) -> DecisionForm:
         """The same choices, with the templated email to read and edit."""
         draft = services.decision_email(self.application, self.action, **self.email_context())
-        data = self.data.copy()
+        data = QueryDict(mutable=True)
+        data.update(self.data)
         data.update(
             {"subject": draft.subject, "text": draft.text, "drafted_for": self.choices_signature()}
         )

@@ -1,21 +1,29 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
+from outbox.models import OutgoingEmail
 
 from .consents import ConsentKind
 
-# A task published on commit normally runs within seconds; work older than this
-# without a first attempt lost its task (e.g. Redis was down) and the sweep takes it.
-LOST_TASK_GRACE = timedelta(minutes=2)
+
+def default_language() -> str:
+    """The network's default language, read when a record is made, not frozen into a
+    migration: a sibling network sets LANGUAGE_CODE and its members get its language."""
+    return settings.LANGUAGE_CODE
+
+
+def language_choices() -> Sequence[tuple[str, str | Promise]]:
+    return settings.LANGUAGES
 
 
 class Relationship(models.TextChoices):
@@ -44,7 +52,7 @@ class ContactDetails(models.Model):
     phone = PhoneNumberField(_("phone"))
     email = models.EmailField(_("email"))
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"), max_length=8, choices=language_choices, default=default_language
     )
 
     FIELDS = (
@@ -172,20 +180,11 @@ class ReviewQueue(Application):
         verbose_name_plural = _("review queue")
 
 
-class ApplicationEventQuerySet(models.QuerySet):
-    def email_due(self, now: datetime) -> ApplicationEventQuerySet:
-        """Emails to send now: a retry that is due, or a first send whose task never ran."""
-        return self.filter(email_status=ApplicationEvent.EmailStatus.PENDING).filter(
-            models.Q(email_next_attempt_at__lte=now)
-            | models.Q(email_next_attempt_at=None, at__lte=now - LOST_TASK_GRACE)
-        )
-
-
 class ApplicationEvent(models.Model):
     """The log of what happened to an application: who, when, what, why.
 
-    An event that tells the applicant carries its email, which is sent from here:
-    the row is the proof that it was sent, and the retry when it was not.
+    An event that tells the applicant points to its email in the outbox, which sends it
+    and shows whether it was sent.
     """
 
     class Action(models.TextChoices):
@@ -199,12 +198,6 @@ class ApplicationEvent(models.Model):
         CONSULTANT_ASKED = "consultant_asked", _("asked the medical consultant")
         CONSULTANT_ANSWERED = "consultant_answered", _("medical consultant answered")
 
-    class EmailStatus(models.TextChoices):
-        NONE = "", _("no email")
-        PENDING = "pending", _("waiting to be sent")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     by = models.ForeignKey(
@@ -217,23 +210,14 @@ class ApplicationEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
-    email_to = models.EmailField(_("email to"), blank=True)
-    email_subject = models.CharField(_("email subject"), max_length=255, blank=True)
-    email_text = models.TextField(_("email text"), blank=True)
-    email_html = models.TextField(_("email HTML"), blank=True)
-    email_status = models.CharField(
-        _("email status"),
-        max_length=10,
+    email = models.OneToOneField(
+        OutgoingEmail,
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        choices=EmailStatus.choices,
-        default=EmailStatus.NONE,
+        related_name="application_event",
+        verbose_name=_("email"),
     )
-    email_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
-    email_error = models.TextField(_("last sending error"), blank=True)
-    email_sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
-    email_next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-
-    objects = ApplicationEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application event")
@@ -244,6 +228,12 @@ class ApplicationEvent(models.Model):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class PersonQuerySet(models.QuerySet):
+    def in_group(self, group: DiagnosisGroup) -> PersonQuerySet:
+        """The group's members: people with a membership of it that has not ended."""
+        return self.filter(pk__in=Membership.objects.active().filter(group=group).values("person"))
+
+
 class Person(ContactDetails):
     """A member of the network: one per confirmed email address."""
 
@@ -252,6 +242,18 @@ class Person(ContactDetails):
     share_phone = models.BooleanField(_("share phone"), default=True)
     share_email = models.BooleanField(_("share email"), default=True)
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
+    details_changed_at = models.DateTimeField(_("details last changed"), null=True, blank=True)
+    details_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("details last changed by"),
+        help_text=_("Empty when the member changed them."),
+    )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -262,9 +264,14 @@ class Person(ContactDetails):
         ]
 
 
+def active_membership(through: str = "") -> models.Q:
+    """A membership that has not ended, reached `through` a relation ("memberships__")."""
+    return models.Q(**{f"{through}left_at": None})
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
-        return self.filter(left_at__isnull=True)
+        return self.filter(active_membership())
 
 
 class Membership(models.Model):
@@ -287,6 +294,15 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+        help_text=_("Empty when the member left by themselves."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
-from diagnoses.services import search_diagnoses
+from diagnoses.search import search_diagnoses
 from diagnoses.text import fold
 
 from .models import Application, Person
@@ -23,6 +24,9 @@ from .models import Application, Person
 BEST_MATCHES = 3
 # Median time to decision over this period: recent enough to say how the queue is doing now.
 DECISION_TIME_PERIOD = timedelta(days=365)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -116,7 +120,7 @@ def _reason(application: Application, other: Application | Person) -> str:
 @dataclass
 class StatusCount:
     status: str
-    label: str
+    label: StrOrPromise
     number: int
 
 

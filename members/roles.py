@@ -13,8 +13,8 @@ SECRETARIAT = "Secretariat"
 CONSULTANT = "Medical consultant"
 
 # The secretariat keeps the catalogue, the groups, the associations, the review of
-# applications (consultations included), the members and their contact lists.
-SECRETARIAT_APPS = ["diagnoses", "members", "contactlists"]
+# applications (consultations included), the members, their contact lists and the outbox.
+SECRETARIAT_APPS = ["diagnoses", "members", "contactlists", "outbox"]
 
 # The medical consultant reads anonymised cases and answers them, and looks diagnoses up in
 # the catalogue: no permission on any model that holds a name, contact detail or note.

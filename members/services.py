@@ -6,11 +6,12 @@ template (`decision_email`), staff may edit it, and the decision sends it as the
 
 from __future__ import annotations
 
-import smtplib
+import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,12 +19,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
+from outbox import services as outbox
 
 from . import emails
 from .consents import CONSENT_TEXTS, ConsentKind
-from .models import Application, ApplicationEvent, Consent, ContactDetails, Membership, Person
-from .queueing import enqueue_on_commit, retry_delay
+from .models import (
+    Application,
+    ApplicationEvent,
+    Consent,
+    ContactDetails,
+    Membership,
+    Person,
+    default_language,
+)
 from .signals import MembershipChange, membership_changed
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONFIRMATION_SALT = "members.application.confirm"
 INFORMATION_SALT = "members.application.information"
@@ -51,7 +63,7 @@ class ApplicantDetails:
     diagnosis: Diagnosis | None = None
     diagnosis_text: str = ""
     note: str = ""
-    language: str = settings.LANGUAGE_CODE
+    language: str = dataclasses.field(default_factory=default_language)
 
 
 def existing_application_for(
@@ -175,7 +187,7 @@ def decision_email(application: Application, decision: str, **context) -> emails
     )
 
 
-def _awaiting_review(application: Application, decision: str) -> Application:
+def _awaiting_review(application: Application, decision: StrOrPromise) -> Application:
     """The application, locked for the decision; refused unless it waits for one."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Application.Status.AWAITING_REVIEW:
@@ -189,7 +201,7 @@ def _awaiting_review(application: Application, decision: str) -> Application:
 def _record_decision(
     application: Application,
     action: str,
-    by: AbstractBaseUser,
+    by: User,
     note: str,
     email: emails.Draft | None,
     **context,
@@ -202,7 +214,7 @@ def _record_decision(
     )
 
 
-def _decided(application: Application, status: str, by: AbstractBaseUser, **fields) -> None:
+def _decided(application: Application, status: str, by: User, **fields) -> None:
     for field, value in {
         "status": status,
         "decided_at": timezone.now(),
@@ -217,7 +229,7 @@ def approve_application(
     application: Application,
     group: DiagnosisGroup | None = None,
     *,
-    by: AbstractBaseUser,
+    by: User,
     email: emails.Draft | None = None,
 ) -> Membership:
     """Admit the applicant into a diagnosis group: into `group`, or else the group that
@@ -267,7 +279,7 @@ def approve_into_new_group(
     name: str,
     diagnoses: list[Diagnosis],
     *,
-    by: AbstractBaseUser,
+    by: User,
     email: emails.Draft | None = None,
 ) -> Membership:
     """Found a diagnosis group for the applicant's diagnosis and admit them as its first member."""
@@ -288,7 +300,7 @@ def refer_application(
     application: Application,
     association: Association,
     *,
-    by: AbstractBaseUser,
+    by: User,
     email: emails.Draft | None = None,
 ) -> None:
     """Point the applicant to the patient association for their diagnosis, with its
@@ -310,7 +322,7 @@ def reject_application(
     application: Application,
     reason: str,
     *,
-    by: AbstractBaseUser,
+    by: User,
     email: emails.Draft | None = None,
 ) -> None:
     """Turn the application down, telling the applicant why."""
@@ -330,7 +342,7 @@ def request_information(
     application: Application,
     question: str,
     *,
-    by: AbstractBaseUser,
+    by: User,
     email: emails.Draft | None = None,
 ) -> None:
     """Ask the applicant a question. The application waits for the answer, which the
@@ -396,8 +408,9 @@ SHARED_FIELDS = frozenset(ContactDetails.FIELDS) - {"language"} | {
 }
 
 
-def update_contact_details(person: Person, changes: dict, *, by: AbstractBaseUser | None) -> Person:
-    """Change a member's details or sharing choices.
+def update_contact_details(person: Person, changes: dict, *, by: User | None) -> Person:
+    """Change a member's details or sharing choices, noting who and when (`by` is None
+    when the member changed them).
 
     Every group the member belongs to is told, so that its list is rebuilt; a change that
     alters nothing the group sees (e.g. a new address that the member does not share)
@@ -405,12 +418,14 @@ def update_contact_details(person: Person, changes: dict, *, by: AbstractBaseUse
     """
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        changed = [field for field, value in changes.items() if getattr(person, field) != value]
+        changed = [name for name, value in changes.items() if getattr(person, name) != value]
         if not changed:
             return person
-        for field in changed:
-            setattr(person, field, changes[field])
-        person.save(update_fields=changed)
+        for name in changed:
+            setattr(person, name, changes[name])
+        person.details_changed_at = timezone.now()
+        person.details_changed_by = by
+        person.save(update_fields=[*changed, "details_changed_at", "details_changed_by"])
         if SHARED_FIELDS.intersection(changed):
             for membership in person.memberships.active():
                 membership_changed.send(
@@ -422,12 +437,15 @@ def update_contact_details(person: Person, changes: dict, *, by: AbstractBaseUse
     return person
 
 
-def leave_group(membership: Membership, *, by: AbstractBaseUser | None) -> bool:
+def leave_group(membership: Membership, *, by: User | None) -> bool:
     """End a membership: the member is on no list built after this, and gets no more lists.
-    Returns whether this call ended it."""
+    `by` is the staff member who ended it, or None when the member left. Returns whether
+    this call ended it."""
     with transaction.atomic():
-        ended = Membership.objects.filter(pk=membership.pk, left_at=None).update(
-            left_at=timezone.now()
+        ended = (
+            Membership.objects.active()
+            .filter(pk=membership.pk)
+            .update(left_at=timezone.now(), ended_by=by)
         )
         if ended:
             membership_changed.send(
@@ -447,66 +465,28 @@ def _apply_sharing_consent(person: Person) -> None:
         person.save(update_fields=["share_address", "share_phone", "share_email"])
 
 
+# The outbox kind of an email to an applicant: written when the event is logged.
+APPLICANT_EMAIL = "applicant"
+
+
 def record_event(
     application: Application,
     action: str,
     *,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     note: str = "",
     email: emails.RenderedEmail | None = None,
 ) -> ApplicationEvent:
-    """Log what happened to an application; an email it carries is sent after the commit."""
+    """Log what happened to an application; an email it carries goes to the outbox, which
+    sends it after the commit."""
     event = ApplicationEvent(application=application, action=action, by=by, note=note)
     if email:
-        event.email_to = application.email
-        event.email_subject = email.subject
-        event.email_text = email.text
-        event.email_html = email.html
-        event.email_status = ApplicationEvent.EmailStatus.PENDING
-    event.save()
-    if email:
-        from .tasks import send_applicant_email
-
-        enqueue_on_commit(send_applicant_email, event.pk)
-    return event
-
-
-def send_applicant_email(event: ApplicationEvent) -> None:
-    """Send the email that an application event carries, once.
-
-    The row stays locked while the message goes out, so two workers never both send it;
-    an SMTP failure is counted and raised for the task to retry, and after the last
-    attempt the event is marked failed, where staff see it on the application.
-    """
-    error = None
-    with transaction.atomic():
-        event = ApplicationEvent.objects.select_for_update().get(pk=event.pk)
-        if event.email_status != ApplicationEvent.EmailStatus.PENDING:
-            return
-        event.email_attempts += 1
-        try:
-            emails.message(
-                emails.RenderedEmail(event.email_subject, event.email_text, event.email_html),
-                event.email_to,
-            ).send()
-        except (smtplib.SMTPException, OSError) as exc:
-            error = exc
-            event.email_error = f"{type(exc).__name__}: {exc}"
-            event.email_next_attempt_at = timezone.now() + retry_delay(event.email_attempts)
-            if event.email_attempts >= settings.CONTACT_LIST_MAX_ATTEMPTS:
-                event.email_status = ApplicationEvent.EmailStatus.FAILED
-        else:
-            event.email_status = ApplicationEvent.EmailStatus.SENT
-            event.email_sent_at = timezone.now()
-            event.email_error = ""
-        event.save(
-            update_fields=[
-                "email_attempts",
-                "email_error",
-                "email_status",
-                "email_sent_at",
-                "email_next_attempt_at",
-            ]
+        event.email = outbox.queue_email(
+            email,
+            application.email,
+            kind=APPLICANT_EMAIL,
+            about=_("Application %(number)s: %(action)s")
+            % {"number": application.pk, "action": event.get_action_display()},
         )
-    if error is not None and event.email_status == ApplicationEvent.EmailStatus.PENDING:
-        raise error
+    event.save()
+    return event

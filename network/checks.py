@@ -27,6 +27,4 @@ def check_network_settings(app_configs, **kwargs):
                 id="network.E002",
             )
         )
-    if settings.CONTACT_LIST_MAX_ATTEMPTS < 1:
-        errors.append(Error("CONTACT_LIST_MAX_ATTEMPTS must be at least 1.", id="network.E003"))
     return errors

@@ -1,17 +1,20 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-# The secretariat and the medical consultant both work here.
-admin.site.site_header = format_lazy("{}: {}", settings.NETWORK_NAME, _("staff pages"))
+# The secretariat and the medical consultant both work here. The network's name is read
+# when a page is drawn, not when the URLs are imported: a setting, not a constant.
+network_name = lazy(lambda: settings.NETWORK_NAME, str)
+admin.site.site_header = format_lazy("{}: {}", network_name(), _("staff pages"))
 admin.site.site_title = _("Staff pages")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

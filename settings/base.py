@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_countries",
     "network",
     "diagnoses",
+    "outbox",
     "members",
     "contactlists",
 ]
@@ -127,10 +128,31 @@ NETWORK_RARITY_RULE = env(
 NETWORK_CONFIRMATION_MAX_AGE = env.int("NETWORK_CONFIRMATION_MAX_AGE", default=14 * 24 * 3600)
 # Changes to one group within this many seconds go out as one list version.
 CONTACT_LIST_COALESCE_SECONDS = env.int("CONTACT_LIST_COALESCE_SECONDS", default=180)
-# Sending attempts per delivery before it is marked failed and shown to staff.
-CONTACT_LIST_MAX_ATTEMPTS = env.int("CONTACT_LIST_MAX_ATTEMPTS", default=8)
-# A delivery claimed longer ago than this belongs to a worker that died; the sweep requeues it.
-CONTACT_LIST_CLAIM_TIMEOUT = env.int("CONTACT_LIST_CLAIM_TIMEOUT", default=600)
+
+# The outbox of every email the network sends (outbox/services.py).
+# Attempts per email before it is marked failed and shown to staff.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# The first retry comes after this many seconds, each later one after twice as long.
+OUTBOX_FIRST_RETRY_SECONDS = env.int("OUTBOX_FIRST_RETRY_SECONDS", default=30)
+# A sender claims one email at a time for this long; a claim that runs out belongs to a
+# sender that died or hung, and the sweep takes the email back. Longer than the longest
+# send (8 x EMAIL_TIMEOUT), which a system check makes sure of.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=600)
+# How long a sender waits for a restarting database before its task gives up and retries.
+OUTBOX_DATABASE_PATIENCE = env.int("OUTBOX_DATABASE_PATIENCE", default=60)
+# Seconds an SMTP server may take for any one step before the attempt counts as failed.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+
+def email_settings(url: str) -> dict:
+    """EMAIL_URL as Django's email settings. A `?timeout=` on the URL becomes EMAIL_TIMEOUT,
+    the setting Django's SMTP backend reads (django-environ files it under OPTIONS)."""
+    config = env.email_url_config(url)
+    options = config.pop("OPTIONS", {})
+    if "TIMEOUT" in options:
+        config["EMAIL_TIMEOUT"] = int(options.pop("TIMEOUT"))
+    return config
+
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=NETWORK_CONTACT_EMAIL)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -151,10 +173,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "sweep-contact-lists": {"task": "contactlists.tasks.sweep", "schedule": crontab(minute="*")},
-    "sweep-applicant-emails": {
-        "task": "members.tasks.sweep_applicant_emails",
-        "schedule": crontab(minute="*"),
-    },
+    "sweep-outbox": {"task": "outbox.tasks.sweep", "schedule": crontab(minute="*")},
 }
 
 LOGGING = {

@@ -6,7 +6,7 @@ Nothing to install or start; `make run` uses it.
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import VAR_DIR, email_settings, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-only-key-never-used-in-production-0123456789abcdef")
@@ -19,7 +19,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default="REDIS_U
 CELERY_TASK_EAGER_PROPAGATES = True
 
 if "EMAIL_URL" in env:
-    vars().update(env.email_url("EMAIL_URL"))
+    vars().update(email_settings(env("EMAIL_URL")))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -5,14 +5,14 @@ that could leak. A missing variable stops start-up with its name.
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import email_settings, env
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env("REDIS_URL")
-vars().update(env.email_url("EMAIL_URL"))
+vars().update(email_settings(env("EMAIL_URL")))
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 STORAGES = {

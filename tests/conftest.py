@@ -7,25 +7,28 @@ groups), `applicant_data` (what an applicant types), `visitor` (anonymous).
 
 from __future__ import annotations
 
+import os
 import time
+import warnings
 from dataclasses import dataclass
 
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import override_settings
 from django.urls import clear_url_caches
 from django.utils import translation
 
-from contactlists.models import Delivery, GroupChange
+from contactlists.models import GroupChange
 from diagnoses.models import Diagnosis, DiagnosisGroup
 from diagnoses.services import save_diagnosis
 from members import services
 from members.consents import CONSENT_TEXTS
-from members.models import Application, ApplicationEvent, Membership
+from members.models import Application, Membership
 from members.roles import consultant_role, secretariat_role
 from network import celery_app
+from outbox.models import OutgoingEmail
 from settings import base as base_settings
 
 from .seeding import applicant_details
@@ -134,8 +137,7 @@ class Stack:
         while time.monotonic() < deadline:
             busy = (
                 GroupChange.objects.pending().exists()
-                or Delivery.objects.filter(status__in=["queued", "sending"]).exists()
-                or ApplicationEvent.objects.filter(email_status="pending").exists()
+                or OutgoingEmail.objects.filter(status__in=["queued", "sending"]).exists()
             )
             if not busy:
                 return
@@ -151,10 +153,7 @@ def stack(transactional_db):
     email, from the applicant's confirmation to the contact lists, goes through the
     worker to the SMTP server.
     """
-    require(
-        connection.vendor == "postgresql",
-        "needs PostgreSQL at 127.0.0.1:5432 (set TEST_DATABASE_URL to use another)",
-    )
+    require(connection.vendor == "postgresql", "needs PostgreSQL; TEST_DATABASE_URL chose SQLite")
     redis_url = django_settings.REDIS_URL
     host, port = redis_url.split("//")[1].split("/")[0].split(":")
     require(answers(host, int(port)), f"needs Redis at {host}:{port} (set TEST_REDIS_URL)")
@@ -190,6 +189,39 @@ def site_language():
     """Each test starts in the site's default language: a request to /sv/... leaves Swedish
     active in the thread, and the next test's reverse() would build /sv/ links."""
     translation.deactivate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgresql_answers(django_db_blocker):
+    """Stop the run before its first test, with one message, when the PostgreSQL that
+    TEST_DATABASE_URL chooses does not answer, rather than with a connection error in
+    every test."""
+    if connection.vendor != "postgresql":
+        return
+    try:
+        # The connection Django opens to create the test database; without the warning
+        # that it falls back from the "postgres" database to the test settings' own.
+        with (
+            warnings.catch_warnings(action="ignore", category=RuntimeWarning),
+            django_db_blocker.unblock(),
+            connection._nodb_cursor(),
+        ):
+            pass
+    except OperationalError as error:
+        named = (
+            "TEST_DATABASE_URL names"
+            if "TEST_DATABASE_URL" in os.environ
+            else "TEST_DATABASE_URL names (unset: postgres://postgres@127.0.0.1:5432/network)"
+        )
+        where = "{HOST}:{PORT}, user {USER}".format(**connection.settings_dict)
+        pytest.exit(
+            f"The tests run on the PostgreSQL that {named}, and none answers at {where}:\n"
+            f"{error}\n"
+            "Start it, set TEST_DATABASE_URL to one that answers, or ask for SQLite, on which\n"
+            "the tests that need PostgreSQL skip:\n"
+            "    TEST_DATABASE_URL=sqlite:///var/test.sqlite3 pytest",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
 
 
 def pytest_configure(config):

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from contactlists.models import ContactList, Delivery
-from contactlists.services import shared_entry
+from contactlists.services import KIND, batch_of, shared_entry
 from diagnoses.models import Diagnosis, DiagnosisGroup
 from members.models import Membership, Person
 from members.services import ApplicantDetails
+from outbox.models import OutgoingEmail
 
 FIRST_NAMES = [
     "Anne", "Mette", "Søren", "Jens", "Kirsten", "Lars", "Hanne", "Niels", "Freja", "Mikkel",
@@ -62,27 +63,33 @@ def seed_group(diagnosis: Diagnosis, members: int, *, name: str | None = None) -
         Membership.objects.bulk_create(
             (Membership(person=person, group=group) for person in people), batch_size=1000
         )
-        in_group = Person.objects.filter(
-            memberships__group=group, memberships__left_at=None
-        ).order_by("full_name", "pk")
+        in_group = Person.objects.in_group(group).order_by("full_name", "pk")
         first_list = ContactList.objects.create(
             group=group,
             version=1,
             entries=[{**shared_entry(person), "is_new": True} for person in in_group],
         )
         now = timezone.now()
-        Delivery.objects.bulk_create(
+        emails = OutgoingEmail.objects.bulk_create(
             (
-                Delivery(
-                    contact_list=first_list,
-                    person=person,
-                    is_welcome=True,
-                    status=Delivery.Status.SENT,
+                OutgoingEmail(
+                    kind=KIND,
+                    batch=batch_of(first_list),
+                    recipient=person.email,
+                    status=OutgoingEmail.Status.SENT,
                     attempts=1,
+                    sends=1,
                     claimed_at=now,
                     sent_at=now,
                 )
                 for person in people
+            ),
+            batch_size=1000,
+        )
+        Delivery.objects.bulk_create(
+            (
+                Delivery(contact_list=first_list, person=person, is_welcome=True, email=email)
+                for person, email in zip(people, emails, strict=True)
             ),
             batch_size=1000,
         )

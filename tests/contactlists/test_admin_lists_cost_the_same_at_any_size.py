@@ -1,4 +1,4 @@
-"""The admin pages that list contact list versions and deliveries, and the page of one version
+"""The admin pages that list contact list versions and outgoing email, and the page of one version
 with its deliveries, make the same number of database queries for a few rows or many."""
 
 from __future__ import annotations
@@ -8,16 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contactlists.models import ContactList, Delivery
+from contactlists.models import ContactList
 from contactlists.services import build_contact_list, record_group_change
 from diagnoses.models import DiagnosisGroup
 from members.models import Membership, Person
 from members.signals import MembershipChange
+from outbox.models import OutgoingEmail
 
 # The page; a cell each of its rows has; rows per group filled in.
 PAGES = {
     "admin:contactlists_contactlist_changelist": ("field-version", 1),
-    "admin:contactlists_delivery_changelist": ("field-status", 2),
+    "admin:outbox_outgoingemail_changelist": ("field-status", 2),
 }
 
 
@@ -47,9 +48,9 @@ def fill(numbers) -> None:
         group = DiagnosisGroup.objects.create(name=f"Syndrome {number}")
         contact_list = add_members(group, range(2))
         first, second = contact_list.deliveries.order_by("pk")
-        Delivery.objects.filter(pk=first.pk).update(status=Delivery.Status.SENT)
-        Delivery.objects.filter(pk=second.pk).update(
-            status=Delivery.Status.FAILED, attempts=8, last_error="SMTPRecipientsRefused: 550"
+        OutgoingEmail.objects.filter(pk=first.email_id).update(status=OutgoingEmail.Status.SENT)
+        OutgoingEmail.objects.filter(pk=second.email_id).update(
+            status=OutgoingEmail.Status.FAILED, attempts=8, last_error="SMTPRecipientsRefused: 550"
         )
 
 

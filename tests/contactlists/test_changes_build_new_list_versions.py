@@ -8,6 +8,7 @@ from contactlists.models import ContactList, Delivery
 from contactlists.services import build_contact_list, record_group_change
 from members.models import Person
 from members.signals import MembershipChange
+from outbox.models import OutgoingEmail
 
 from .conftest import group_of, join, latest_list, list_emails
 
@@ -32,11 +33,11 @@ def test_a_join_sends_every_member_the_new_list_and_the_newcomer_a_welcome(
         "Jonas Berg",
         "Mette Holm",
     ]
-    deliveries = {d.person_id: d for d in contact_list.deliveries.all()}
+    deliveries = {d.person_id: d for d in contact_list.deliveries.select_related("email")}
     assert set(deliveries) == {mette.pk, jonas.pk, freja.pk}
     assert deliveries[freja.pk].is_welcome
     assert not deliveries[mette.pk].is_welcome and not deliveries[jonas.pk].is_welcome
-    assert {d.status for d in deliveries.values()} == {Delivery.Status.SENT}
+    assert {d.email.status for d in deliveries.values()} == {OutgoingEmail.Status.SENT}
 
     [welcome] = list_emails(mailoutbox, to=freja.email)
     assert "Welcome" in welcome.subject

@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactlists.models import Delivery
-from contactlists.tasks import send_contact_list_task
+from outbox.models import OutgoingEmail
+from outbox.tasks import send_batch_task
 
 from .conftest import join, list_emails
 
 DISCONNECTING = "tests.contactlists.failing_backend.DisconnectingBackend"
 REFUSING = "tests.contactlists.failing_backend.RefusingBackend"
 WORKING = "django.core.mail.backends.locmem.EmailBackend"
-DELIVERIES = "admin:contactlists_delivery_changelist"
+OUTGOING = "admin:outbox_outgoingemail_changelist"
 
 
 @pytest.fixture
@@ -28,11 +29,16 @@ def mette(alstrom, secretariat):
     return join("Mette Holm", alstrom, secretariat)
 
 
-def try_again(delivery: Delivery) -> None:
+def email_to(person) -> OutgoingEmail:
+    """The person's contact list email in the outbox."""
+    return Delivery.objects.select_related("email").get(person=person).email
+
+
+def try_again(email: OutgoingEmail) -> None:
     """Let the time of the next attempt come, and run the sender."""
-    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-    send_contact_list_task.apply(args=[delivery.contact_list_id])
-    delivery.refresh_from_db()
+    OutgoingEmail.objects.filter(pk=email.pk).update(retry_after=timezone.now())
+    send_batch_task.apply(args=[email.batch])
+    email.refresh_from_db()
 
 
 def row_of(response, name: str) -> str:
@@ -48,12 +54,12 @@ def test_a_delivery_that_fails_for_now_is_queued_again_for_later(
 
     send_lists()
 
-    delivery = Delivery.objects.get(person=mette)
-    assert delivery.status == Delivery.Status.QUEUED
-    assert delivery.attempts == 1
-    assert "SMTPServerDisconnected" in delivery.last_error
-    assert delivery.next_attempt_at > timezone.now()
-    assert delivery.sent_at is None
+    email = email_to(mette)
+    assert email.status == OutgoingEmail.Status.QUEUED
+    assert email.attempts == 1
+    assert "SMTPServerDisconnected" in email.last_error
+    assert email.retry_after > timezone.now()
+    assert email.sent_at is None
     assert mailoutbox == []
 
 
@@ -61,18 +67,18 @@ def test_a_delivery_still_failing_after_the_last_attempt_is_marked_failed(
     mette, settings, send_lists
 ):
     settings.EMAIL_BACKEND = DISCONNECTING
-    settings.CONTACT_LIST_MAX_ATTEMPTS = 3
+    settings.OUTBOX_MAX_ATTEMPTS = 3
     send_lists()
-    delivery = Delivery.objects.get(person=mette)
+    email = email_to(mette)
 
-    try_again(delivery)
-    assert (delivery.status, delivery.attempts) == (Delivery.Status.QUEUED, 2)
-    try_again(delivery)
+    try_again(email)
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.QUEUED, 2)
+    try_again(email)
 
-    assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, 3)
-    assert "SMTPServerDisconnected" in delivery.last_error
-    try_again(delivery)
-    assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, 3)
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.FAILED, 3)
+    assert "SMTPServerDisconnected" in email.last_error
+    try_again(email)
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.FAILED, 3)
 
 
 def test_an_address_the_server_refuses_for_good_is_marked_failed_at_once(
@@ -82,10 +88,10 @@ def test_an_address_the_server_refuses_for_good_is_marked_failed_at_once(
 
     send_lists()
 
-    delivery = Delivery.objects.get(person=mette)
-    assert delivery.status == Delivery.Status.FAILED
-    assert delivery.attempts == 1
-    assert "SMTPRecipientsRefused" in delivery.last_error and "550" in delivery.last_error
+    email = email_to(mette)
+    assert email.status == OutgoingEmail.Status.FAILED
+    assert email.attempts == 1
+    assert "SMTPRecipientsRefused" in email.last_error and "550" in email.last_error
     assert mailoutbox == []
 
 
@@ -95,33 +101,38 @@ def test_staff_see_a_failed_delivery_in_admin_and_can_send_it_again(
     jonas = join("Jonas Berg", alstrom, secretariat)
     settings.EMAIL_BACKEND = REFUSING
     send_lists()
-    failed = Delivery.objects.get(person=mette)
+    failed = email_to(mette)
     client.force_login(secretariat)
 
-    listed = client.get(reverse(DELIVERIES))
+    listed = client.get(reverse(OUTGOING))
 
     assert listed.status_code == 200
-    row = row_of(listed, "Mette Holm")
+    # The failed ones come first, before the applicants' emails, queued earlier.
+    statuses = re.findall(r'class="field-status">(\w+)<', listed.content.decode())
+    assert statuses[:2] == ["failed", "failed"]
+    assert statuses[2:] and "failed" not in statuses[2:]
+    lists = client.get(reverse(OUTGOING), {"kind": "contact_list"})
+    row = row_of(lists, mette.email)
     assert re.search(r'class="field-status">failed<', row)
     assert "SMTPRecipientsRefused" in row
-    assert re.search(r'class="field-status">failed<', row_of(listed, "Jonas Berg"))
+    assert re.search(r'class="field-status">failed<', row_of(lists, jonas.email))
 
     settings.EMAIL_BACKEND = WORKING
     with after_commit():
         response = client.post(
-            reverse(DELIVERIES),
+            reverse(OUTGOING),
             {"action": "resend", ACTION_CHECKBOX_NAME: [failed.pk]},
             follow=True,
         )
 
-    assert "1 delivery queued again." in response.content.decode()
+    assert "1 email queued again." in response.content.decode()
     failed.refresh_from_db()
-    assert failed.status == Delivery.Status.SENT
+    assert failed.status == OutgoingEmail.Status.SENT
     assert failed.last_error == ""
     assert len(list_emails(mailoutbox, to=mette.email)) == 1
     # Only what staff chose is sent again.
     assert list_emails(mailoutbox, to=jonas.email) == []
-    assert Delivery.objects.get(person=jonas).status == Delivery.Status.FAILED
+    assert email_to(jonas).status == OutgoingEmail.Status.FAILED
 
 
 def test_resending_puts_a_failed_delivery_back_in_the_queue(
@@ -129,14 +140,14 @@ def test_resending_puts_a_failed_delivery_back_in_the_queue(
 ):
     settings.EMAIL_BACKEND = REFUSING
     send_lists()
-    failed = Delivery.objects.get(person=mette)
+    failed = email_to(mette)
     client.force_login(secretariat)
 
     # The commit has not yet started the sender: the delivery waits in the queue.
-    client.post(reverse(DELIVERIES), {"action": "resend", ACTION_CHECKBOX_NAME: [failed.pk]})
+    client.post(reverse(OUTGOING), {"action": "resend", ACTION_CHECKBOX_NAME: [failed.pk]})
 
     failed.refresh_from_db()
-    assert failed.status == Delivery.Status.QUEUED
+    assert failed.status == OutgoingEmail.Status.QUEUED
     assert failed.attempts == 0
-    assert failed.next_attempt_at is None
+    assert failed.retry_after is None
     assert mailoutbox == []

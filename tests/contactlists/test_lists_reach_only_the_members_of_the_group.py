@@ -7,10 +7,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from contactlists.models import Delivery
-from contactlists.services import record_group_change, sweep
-from contactlists.tasks import build_contact_list_task, send_contact_list_task
+from contactlists.services import batch_of, record_group_change
+from contactlists.tasks import build_contact_list_task
 from members.models import Membership
 from members.signals import MembershipChange
+from outbox.models import OutgoingEmail
+from outbox.services import sweep as sweep_outbox
+from outbox.tasks import send_batch_task
 
 from .conftest import everything_in, group_of, join, latest_list, list_emails
 
@@ -103,12 +106,12 @@ def test_a_list_queued_for_someone_who_left_before_it_was_sent_is_cancelled(
     # Jonas leaves while the list still waits for its sender.
     leave(jonas, group)
 
-    send_contact_list_task.apply(args=[contact_list.pk])
+    send_batch_task.apply(args=[batch_of(contact_list)])
 
     assert list_emails(mailoutbox, to=jonas.email) == []
     assert len(list_emails(mailoutbox, to=mette.email)) == 1
-    assert contact_list.deliveries.get(person=jonas).status == Delivery.Status.CANCELLED
-    assert contact_list.deliveries.get(person=mette).status == Delivery.Status.SENT
+    assert contact_list.deliveries.get(person=jonas).email.status == OutgoingEmail.Status.CANCELLED
+    assert contact_list.deliveries.get(person=mette).email.status == OutgoingEmail.Status.SENT
 
 
 def test_a_member_who_left_is_on_no_list_sent_after_they_left(
@@ -121,7 +124,9 @@ def test_a_member_who_left_is_on_no_list_sent_after_they_left(
     # The mail server is down when the first list goes out: every copy waits for a retry.
     settings.EMAIL_BACKEND = "tests.contactlists.failing_backend.DisconnectingBackend"
     send_lists()
-    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.QUEUED}
+    assert set(Delivery.objects.values_list("email__status", flat=True)) == {
+        OutgoingEmail.Status.QUEUED
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     # Jonas leaves; the server is back, and the list without him goes out.
@@ -130,9 +135,11 @@ def test_a_member_who_left_is_on_no_list_sent_after_they_left(
         record_group_change(group.pk, person_id=jonas.pk, reason=MembershipChange.LEFT)
     assert [e["full_name"] for e in latest_list(group).entries] == ["Ingrid Lund", "Mette Holm"]
     # Later the retries of the first list come due.
-    Delivery.objects.filter(status=Delivery.Status.QUEUED).update(next_attempt_at=timezone.now())
+    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).update(
+        retry_after=timezone.now()
+    )
     with after_commit():
-        sweep()
+        sweep_outbox()
 
     assert list_emails(mailoutbox, to=jonas.email) == []
     for person in (mette, ingrid):

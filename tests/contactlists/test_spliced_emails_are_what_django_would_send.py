@@ -76,7 +76,7 @@ def test_every_copy_is_what_django_would_send_for_the_whole_email(
     messages = ContactListMessages(contact_list)
     sent_as = set()
     for delivery in deliveries:
-        mail = messages.message_for(delivery)
+        mail = messages.message_for(delivery, delivery.person.email)
         mail.extra_headers.update(FIXED_HEADERS)
         spliced = mail.message()
         assert isinstance(spliced, SplicedMessage)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 import kombu.pools
@@ -21,12 +21,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from contactlists.models import ContactList
-from contactlists.services import sweep
+from contactlists.services import sweep as sweep_contact_lists
 from diagnoses.models import Diagnosis, DiagnosisGroup
 from members import services
 from members.models import Application, Person
-from members.tasks import sweep_applicant_emails
 from network import celery_app
+from outbox.services import sweep as sweep_outbox
 
 from ..conftest import ALL_CONSENTS, Stack
 from ..seeding import applicant_details
@@ -55,6 +55,10 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> o
     raise AssertionError(f"not within {timeout}s: {what}")
 
 
+# How long the own stack's workers hold an email they claimed.
+LEASE_SECONDS = 20
+
+
 @dataclass
 class OwnStack(Stack):
     redis: RedisServer
@@ -77,40 +81,32 @@ class OwnStack(Stack):
         rather than every minute, until `condition` holds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            sweep()
-            sweep_applicant_emails()
+            sweep_contact_lists()
+            sweep_outbox()
             if result := condition():
                 return result
             time.sleep(1)
         raise AssertionError(f"not within {timeout}s of sweeps: {what}; see {self.worker.log}")
 
 
-@pytest.fixture
-def own_stack(transactional_db):
-    """PostgreSQL (the test database), and a Redis server, SMTP server and Celery worker
-    of this test's own, which the test may stop, kill and start again.
+# The own stack's workers: leases of LEASE_SECONDS rather than ten minutes, so that a test
+# sees a dead worker's emails taken back soon, and an SMTP timeout of 2 s, so that a lease
+# is still longer than any send (8 timeouts).
+WORKER_ENV = {"OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS), "EMAIL_TIMEOUT": "2"}
 
-    The sweep runs where the test calls it, with the test's settings; should a test have
-    the worker run it (`sweep.delay()`), the worker takes claims older than 5 s for a dead
-    worker's, so that it does not wait ten minutes.
-    """
-    require(
-        connection.vendor == "postgresql",
-        "needs PostgreSQL at 127.0.0.1:5432 (set TEST_DATABASE_URL to use another)",
-    )
+
+@contextmanager
+def running_stack(smtp: SmtpSink, worker_env: dict) -> Iterator[OwnStack]:
+    """A Redis server, `smtp` and a Celery worker of the test's own, on the database the
+    default connection points to; this process publishes its tasks to that Redis."""
     require(RedisServer.available(), f"needs {RedisServer.binary}")
     with ExitStack() as cleanup:
         redis_server = RedisServer()
         cleanup.callback(redis_server.stop)
         redis_server.start()
-        smtp = SmtpSink().start()
+        smtp.start()
         cleanup.callback(smtp.stop)
-        stack = OwnStack(
-            smtp=smtp,
-            worker=None,
-            redis=redis_server,
-            worker_env={"CONTACT_LIST_CLAIM_TIMEOUT": "5"},
-        )
+        stack = OwnStack(smtp=smtp, worker=None, redis=redis_server, worker_env=worker_env)
         cleanup.callback(publish_to, celery_app.conf.broker_url)
         cleanup.callback(setattr, celery_app.conf, "task_always_eager", True)
         publish_to(redis_server.url)
@@ -122,6 +118,16 @@ def own_stack(transactional_db):
                 worker.stop()
 
         stack.start_worker()
+        yield stack
+
+
+@pytest.fixture
+def own_stack(transactional_db):
+    """PostgreSQL (the test database), and a Redis server, SMTP server and Celery worker
+    of this test's own, which the test may stop, kill and start again. The sweep runs
+    where the test calls it, with the test's settings."""
+    require(connection.vendor == "postgresql", "needs PostgreSQL; TEST_DATABASE_URL chose SQLite")
+    with running_stack(SmtpSink(), WORKER_ENV) as stack:
         yield stack
 
 

@@ -12,6 +12,7 @@ import pytest
 from contactlists.models import ContactList
 from diagnoses.models import Association, DiagnosisGroup
 from members.models import Application, ApplicationEvent, Membership
+from outbox.models import OutgoingEmail
 
 from ..conftest import admit
 from ..members.conftest import confirmed
@@ -115,16 +116,16 @@ def test_each_decision_tells_the_applicant_in_their_language_and_is_logged(
     assert application.status == decision.status
     [event] = application.events.filter(action=decision.action)
     assert (event.by, event.note) == (secretariat, decision.note)
-    assert event.email_status == ApplicationEvent.EmailStatus.SENT
+    assert event.email.status == OutgoingEmail.Status.SENT
     received = stack.smtp.to(APPLICANT)
-    [email] = [m for m in received if m.subject == event.email_subject]
+    [email] = [m for m in received if m.subject == event.email.subject]
     lists = [m for m in received if m is not email]
     assert email.subject.startswith("Din ansøgning") or "spørgsmål" in email.subject
     text = email.text()
     assert text.startswith("Kære Freja Christensen")
     for phrase in decision.danish:
         assert phrase in text
-    assert re.sub(r"\s+", " ", text) == re.sub(r"\s+", " ", event.email_text)
+    assert re.sub(r"\s+", " ", text) == re.sub(r"\s+", " ", event.email.text)
     if decision.admits:
         membership = Membership.objects.get(application=application)
         assert membership.group.name == decision.note

@@ -35,7 +35,7 @@ def test_ten_approvals_within_the_coalescing_window_go_out_as_one_version_once_t
     assert not ContactList.objects.filter(group=group, version=2).exists()
 
     own_stack.wait_until_idle(timeout=60)
-    own_stack.smtp.wait_for(20, timeout=10, settle=2)
+    own_stack.smtp.wait_for(20, timeout=10)
 
     assert versions_of(group) == [1, 2]
     version_2 = ContactList.objects.get(group=group, version=2)

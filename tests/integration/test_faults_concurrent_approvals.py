@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from contactlists.models import ContactList, Delivery
+from outbox.models import OutgoingEmail
 
 from ..seeding import seed_group
 from .conftest import apply, approve, versions_of
@@ -60,7 +61,7 @@ def test_two_approvals_at_once_both_reach_the_list_in_consecutive_versions(
     assert len(latest.entries) == 7
     assert (
         not Delivery.objects.filter(contact_list__group=group)
-        .exclude(status__in=[Delivery.Status.SENT, Delivery.Status.SUPERSEDED])
+        .exclude(email__status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.SUPERSEDED])
         .exists()
     )
-    assert latest.deliveries.filter(status=Delivery.Status.SENT).count() == 7
+    assert latest.deliveries.filter(email__status=OutgoingEmail.Status.SENT).count() == 7

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from members import services
@@ -67,6 +67,19 @@ def test_the_queue_shows_the_diagnosis_as_given(client, secretariat, alstrom):
 
     assert "Alström syndrome (ORPHA:64)" in text
     assert "Et ukendt syndrom" in text
+
+
+@pytest.mark.parametrize(
+    "route", ["approve", "new_group", "refer", "ask", "reject", "ask_consultant"]
+)
+def test_the_queue_decides_on_the_application_page_and_has_no_decision_pages_of_its_own(
+    alstrom, route
+):
+    application = confirmed("Anna Berg", alstrom)
+
+    reverse(f"admin:members_application_{route}", args=[application.pk])
+    with pytest.raises(NoReverseMatch):
+        reverse(f"admin:members_reviewqueue_{route}", args=[application.pk])
 
 
 def fill_queue(numbers: range, diagnoses: list, by) -> None:

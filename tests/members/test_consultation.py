@@ -53,6 +53,10 @@ def cases_listed(response) -> int:
     return len(Page(response.content).with_class("field-case"))
 
 
+def ask_url(application) -> str:
+    return reverse("admin:members_application_ask_consultant", args=[application.pk])
+
+
 def assert_nothing_personal(response) -> None:
     html = response.content.decode()
     for personal in [*PERSONAL, "Please do not call before noon."]:
@@ -88,12 +92,13 @@ def test_the_secretariat_asks_the_consultant_answers_and_the_secretariat_reads_t
     client, secretariat, consultant, application, alstrom
 ):
     client.force_login(secretariat)
-    ask_url = reverse("admin:members_consultation_add") + f"?application={application.pk}"
+    on_the_page = client.get(reverse("admin:members_application_change", args=[application.pk]))
+    assert ask_url(application) in on_the_page.content.decode()
 
-    asking = client.get(ask_url)
+    asking = client.get(ask_url(application))
     assert "Alstrom syndrome" in page_text(asking)
     assert "30-49" in page_text(asking)
-    response = client.post(ask_url, {"question": QUESTION, "_save": "Save"}, follow=True)
+    response = client.post(ask_url(application), {"question": QUESTION}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse(
         "admin:members_application_change", args=[application.pk]
@@ -219,11 +224,10 @@ def test_a_corrected_answer_replaces_the_first_and_the_log_keeps_both(
 def test_the_consultant_cannot_ask_or_delete(client, secretariat, consultant, application):
     consultation = ask_consultant(application, QUESTION, by=secretariat)
     client.force_login(consultant)
-    ask_url = reverse("admin:members_consultation_add") + f"?application={application.pk}"
     delete_url = reverse("admin:members_consultation_delete", args=[consultation.pk])
 
-    assert client.get(ask_url).status_code == 403
-    assert client.post(ask_url, {"question": QUESTION}).status_code == 403
+    assert client.get(ask_url(application)).status_code == 403
+    assert client.post(ask_url(application), {"question": QUESTION}).status_code == 403
     assert client.get(delete_url).status_code == 403
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert Consultation.objects.count() == 1
@@ -235,10 +239,9 @@ def test_staff_who_may_not_read_applications_cannot_ask_about_one(
     user = django_user_model.objects.create_user("tom", password="s3cret-pass", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="add_consultation"))
     client.force_login(user)
-    ask_url = reverse("admin:members_consultation_add") + f"?application={application.pk}"
 
-    assert client.get(ask_url).status_code == 403
-    assert client.post(ask_url, {"question": QUESTION}).status_code == 403
+    assert client.get(ask_url(application)).status_code == 403
+    assert client.post(ask_url(application), {"question": QUESTION}).status_code == 403
     assert not Consultation.objects.exists()
 
 
@@ -248,9 +251,7 @@ def test_the_question_form_names_only_the_application_asked_about(
     confirmed("Jonas Berg", alstrom)
     client.force_login(secretariat)
 
-    response = client.get(
-        reverse("admin:members_consultation_add") + f"?application={application.pk}"
-    )
+    response = client.get(ask_url(application))
 
     page = Page(response.content)
     assert page.controls("application") == []
@@ -258,13 +259,34 @@ def test_the_question_form_names_only_the_application_asked_about(
     assert "Jonas Berg" not in page.text
 
 
-@pytest.mark.parametrize("query", ["", "?application=", "?application=x", "?application=999999"])
-def test_asking_needs_an_application(client, secretariat, application, query):
+@pytest.mark.parametrize("object_id", ["x", "999999"])
+def test_asking_needs_an_application(client, secretariat, application, object_id):
     client.force_login(secretariat)
 
-    response = client.get(reverse("admin:members_consultation_add") + query)
+    response = client.get(reverse("admin:members_application_ask_consultant", args=[object_id]))
 
     assert response.status_code == 404
+
+
+def test_a_case_is_never_added_from_the_list_of_cases(client, secretariat, application):
+    client.force_login(secretariat)
+
+    response = client.get(reverse("admin:members_consultation_add"))
+
+    assert response.status_code == 403
+    cases = client.get(reverse("admin:members_consultation_changelist"))
+    assert cases.status_code == 200
+    assert reverse("admin:members_consultation_add") not in cases.content.decode()
+    assert not Consultation.objects.exists()
+
+
+def test_an_empty_question_is_asked_for_again_on_the_page(client, secretariat, application):
+    client.force_login(secretariat)
+
+    response = client.post(ask_url(application), {"question": "  "})
+
+    assert "This field is required." in page_text(response)
+    assert not Consultation.objects.exists()
 
 
 def test_the_list_of_cases_costs_the_same_number_of_queries_at_any_size(

@@ -98,7 +98,7 @@ def test_the_applicant_is_sent_the_email_as_staff_edited_it(
     assert "Thank you for calling us on Monday." in html
     assert '<a href="https://kabuki.example.org"' in html
     [event] = application.events.filter(action=ApplicationEvent.Action.REFERRED)
-    assert event.email_text == edited
+    assert event.email.text == edited
 
 
 def test_changing_the_choice_after_the_draft_drafts_the_email_again(

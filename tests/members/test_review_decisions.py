@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from diagnoses.models import DiagnosisGroup
 from members.models import Application, ApplicationEvent, Membership, Person
+from outbox.models import OutgoingEmail
 
 from .conftest import confirmed, submitted
 from .page import Page
@@ -299,10 +300,10 @@ def test_rejecting_tells_the_applicant_why(decide, secretariat, alstrom, mailout
     assert email.subject == f"Your application to {settings.NETWORK_NAME}"
     assert reason in email.body
     [event] = application.events.filter(action=ApplicationEvent.Action.REJECTED)
-    assert (event.by, event.note, event.email_status) == (
+    assert (event.by, event.note, event.email.status) == (
         secretariat,
         reason,
-        ApplicationEvent.EmailStatus.SENT,
+        OutgoingEmail.Status.SENT,
     )
     assert not Person.objects.exists()
     assert not Membership.objects.exists()

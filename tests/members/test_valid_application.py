@@ -12,6 +12,7 @@ from django.utils import translation
 
 from members.consents import CONSENT_TEXTS
 from members.models import Application, ApplicationEvent, Consent
+from outbox.models import OutgoingEmail
 
 from ..conftest import applicant
 
@@ -114,7 +115,7 @@ def test_the_applicant_is_sent_a_link_to_confirm_their_email(
     [(html, _mimetype)] = email.alternatives
     assert link in html
     event = ApplicationEvent.objects.get(action=ApplicationEvent.Action.SUBMITTED)
-    assert event.email_status == ApplicationEvent.EmailStatus.SENT
+    assert event.email.status == OutgoingEmail.Status.SENT
 
 
 def test_the_plain_text_writes_the_applicants_name_as_typed(

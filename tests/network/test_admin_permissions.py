@@ -94,12 +94,16 @@ QUERIES = {
         "?" + urlencode({"app_label": a, "model_name": m, "field_name": f})
         for a, m, f in autocomplete_sources()
     ],
-    "admin:members_consultation_add": lambda seeded: [f"?application={seeded[Application].pk}"],
 }
 # The pages of the review, which the secretariat must reach; but for adding an application,
-# which comes from the public form only.
+# which comes from the public form only, and adding a case, which is asked from the
+# application's page.
 REVIEW_MODELS = [ReviewQueue, Application, Consultation]
-NOT_PAGES = {"admin:members_application_add", "admin:members_reviewqueue_add"}
+NOT_PAGES = {
+    "admin:members_application_add",
+    "admin:members_reviewqueue_add",
+    "admin:members_consultation_add",
+}
 
 
 def apply(someone: Someone, diagnosis) -> Application:
@@ -300,7 +304,7 @@ def test_the_secretariat_reaches_every_page_of_the_review(client, secretariat, s
         reverse("admin:members_application_change", args=[application]),
         reverse("admin:members_application_approve", args=[application]),
         reverse("admin:members_application_reject", args=[application]),
-        reverse("admin:members_consultation_add") + f"?application={application}",
+        reverse("admin:members_application_ask_consultant", args=[application]),
     ]:
         assert page in review
 

@@ -36,7 +36,31 @@ def test_an_unknown_country_code_is_reported_by_name(settings, unknown):
     assert "DK" not in errors["network.E002"].msg.split(":", 1)[1]
 
 
-def test_fewer_than_one_sending_attempt_is_reported(settings):
-    settings.CONTACT_LIST_MAX_ATTEMPTS = 0
+def outbox_errors() -> dict[str, Error]:
+    return {e.id: e for e in run_checks() if e.id and e.id.startswith("outbox.")}
 
-    assert set(network_errors()) == {"network.E003"}
+
+def test_the_default_settings_pass_the_outbox_checks():
+    assert outbox_errors() == {}
+
+
+def test_fewer_than_one_sending_attempt_is_reported(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 0
+
+    assert set(outbox_errors()) == {"outbox.E001"}
+
+
+def test_a_mail_server_without_a_timeout_is_reported(settings):
+    settings.EMAIL_TIMEOUT = None
+
+    assert set(outbox_errors()) == {"outbox.E002"}
+
+
+def test_a_lease_shorter_than_the_longest_send_is_reported(settings):
+    settings.EMAIL_TIMEOUT = 30
+    settings.OUTBOX_LEASE_SECONDS = 200
+
+    errors = outbox_errors()
+
+    assert set(errors) == {"outbox.E003"}
+    assert "240 s" in errors["outbox.E003"].msg
