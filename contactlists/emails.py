@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import dataclass
 from email.mime.base import MIMEBase
 from functools import cache
@@ -15,7 +16,6 @@ from functools import cache
 import phonenumbers
 import vobject
 from django.core.mail import EmailMessage
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -184,40 +184,66 @@ class ContactListMessages:
         return SplicedEmail(emails.message(rendered, to), shared)
 
 
+# Who is still a member of the group is read again when it is older than this: a member
+# who has just left is not sent the list, and one query per message would cost the
+# fan-out more than the sending itself (bench/README.md).
+MEMBERS_FRESH_FOR = 1.0
+
+
 class ContactListComposer:
     """Writes each member's copy of a contact list version as the outbox sends it
-    (registered for the outbox kind "contact_list" in apps.py). The version's shared parts
-    are made once per composer, that is once per sender of the batch."""
+    (registered for the outbox kind "contact_list" in apps.py). The version's shared parts,
+    its deliveries and its recipients are read once per composer, that is once per sender
+    of the batch; who is still a member, every MEMBERS_FRESH_FOR seconds."""
 
     def __init__(self) -> None:
         self._messages: dict[int, ContactListMessages] = {}
+        self._deliveries: dict[int, Delivery] = {}
+        self._members: dict[int, tuple[float, set[int]]] = {}
 
-    def _delivery(self, email: OutgoingEmail) -> tuple[Delivery, bool]:
-        """The delivery the email belongs to, and whether its recipient is still a member."""
-        still_member = Membership.objects.active().filter(
-            group_id=OuterRef("contact_list__group_id"), person_id=OuterRef("person_id")
-        )
-        deliveries = Delivery.objects.select_related("person").annotate(
-            still_member=Exists(still_member)
-        )
-        delivery = deliveries.get(email=email)
-        return delivery, delivery.still_member
+    def _delivery(self, email: OutgoingEmail) -> Delivery:
+        if email.pk not in self._deliveries:
+            contact_list_id = Delivery.objects.values_list("contact_list_id", flat=True).get(
+                email=email
+            )
+            self._deliveries.update(
+                (delivery.email_id, delivery)
+                for delivery in Delivery.objects.select_related("person").filter(
+                    contact_list_id=contact_list_id
+                )
+            )
+            contact_list = ContactList.objects.select_related("group").get(pk=contact_list_id)
+            self._messages[contact_list_id] = ContactListMessages(contact_list)
+        return self._deliveries[email.pk]
+
+    def _still_members(self, group_id: int) -> set[int]:
+        read_at, members = self._members.get(group_id, (-MEMBERS_FRESH_FOR, set()))
+        if time.monotonic() - read_at >= MEMBERS_FRESH_FOR:
+            active = Membership.objects.active().filter(group_id=group_id)
+            members = set(active.values_list("person_id", flat=True))
+            self._members[group_id] = (time.monotonic(), members)
+        return members
 
     def message(self, email: OutgoingEmail) -> EmailMessage:
-        delivery, still_member = self._delivery(email)
-        if not still_member:
+        delivery = self._delivery(email)
+        messages = self._messages[delivery.contact_list_id]
+        if delivery.person_id not in self._still_members(messages.contact_list.group_id):
             raise Withdrawn(_("The recipient is no longer a member of the group."))
-        if delivery.contact_list_id not in self._messages:
-            contact_list = ContactList.objects.select_related("group").get(
-                pk=delivery.contact_list_id
-            )
-            self._messages[delivery.contact_list_id] = ContactListMessages(contact_list)
-        return self._messages[delivery.contact_list_id].message_for(delivery, email.recipient)
+        return messages.message_for(delivery, email.recipient)
 
     def refuse_resend(self, email: OutgoingEmail) -> str | None:
         """Only the group's current list, and only to a current member: a list must
         never reach someone who has left, nor carry someone who has."""
-        delivery, still_member = self._delivery(email)
+        delivery = (
+            Delivery.objects.select_related("contact_list")
+            .defer("contact_list__entries")
+            .get(email=email)
+        )
+        still_member = (
+            Membership.objects.active()
+            .filter(group_id=delivery.contact_list.group_id, person_id=delivery.person_id)
+            .exists()
+        )
         newer = ContactList.objects.filter(
             group_id=delivery.contact_list.group_id, version__gt=delivery.contact_list.version
         )
