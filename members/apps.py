@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from outbox import composers
+
+        from .services import APPLICANT_EMAIL
+
+        # Written in full when the decision is made (staff may have edited it): stored.
+        composers.register_stored(APPLICANT_EMAIL, label=_("email to an applicant"))
