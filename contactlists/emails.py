@@ -47,7 +47,10 @@ def display_members(entries: list[dict]) -> list[dict]:
         shown.append(
             {
                 **entry,
-                "relationship_label": Relationship(entry["relationship"]).label,
+                "relationship_label": Relationship(entry["relationship"]).label
+                if entry["relationship"]
+                else "",
+                "about": _about(entry),
                 "address_lines": [
                     address["street_address"],
                     f"{address['postal_code']} {address['city']}",
@@ -59,6 +62,16 @@ def display_members(entries: list[dict]) -> list[dict]:
             }
         )
     return shown
+
+
+def _about(entry: dict) -> str:
+    """The relationship and birth year, as far as the member shares them."""
+    parts = []
+    if entry["relationship"]:
+        parts.append(str(Relationship(entry["relationship"]).label))
+    if entry["birth_year"]:
+        parts.append(_("born %(year)s") % {"year": entry["birth_year"]})
+    return ", ".join(parts)
 
 
 def _format_phone(phone: str) -> str:
@@ -119,10 +132,8 @@ def members_vcard(members: list[dict]) -> str:
                 city=address["city"],
                 country=str(countries.name(address["country"])),
             )
-        note = member["relationship_label"]
-        if member["birth_year"]:
-            note += f", {member['birth_year']}"
-        card.add("note").value = str(note)
+        if member["about"]:
+            card.add("note").value = member["about"]
         cards.append(card.serialize())
     return "".join(cards)
 

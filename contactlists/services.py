@@ -43,7 +43,8 @@ def record_group_change(group_id: int, *, person_id: int | None, reason: str) ->
 
 
 def shared_entry(person: Person) -> dict:
-    """What the group sees of one member: name and relationship always, the rest as chosen."""
+    """What the group sees of one member: name and email always, the rest as they chose
+    (an empty value where they did not)."""
     address = None
     if person.share_address:
         address = {
@@ -55,11 +56,11 @@ def shared_entry(person: Person) -> dict:
     return {
         "person_id": person.pk,
         "full_name": person.full_name,
-        "relationship": person.relationship,
-        "birth_year": person.birth_year,
+        "relationship": person.relationship if person.share_relationship else "",
+        "birth_year": person.birth_year if person.share_birth_year else None,
         "address": address,
         "phone": str(person.phone) if person.share_phone and person.phone else "",
-        "email": person.email if person.share_email else "",
+        "email": person.email,
     }
 
 

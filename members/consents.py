@@ -34,11 +34,13 @@ CONSENT_TEXTS = {
     for consent in [
         ConsentText(
             ConsentKind.SHARE_CONTACT_DETAILS,
-            "2026-11",
+            "2026-12",
             _(
-                "I agree that my name, relationship to the diagnosis, postal address, phone number "
-                "and email address are sent to the other members of my diagnosis group, and that "
-                "I receive theirs. Nobody is obliged to make contact or to answer."
+                "I agree that my name, email address, postal address, phone number and "
+                "relationship to the diagnosis are sent to the other members of my diagnosis "
+                "group, and that I receive theirs. Once I am a member I can choose to share less "
+                "(only my name and email address are always shared), or to add the birth year. "
+                "Nobody is obliged to make contact or to answer."
             ),
             required=True,
         ),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -90,6 +91,7 @@ class Application(ContactDetails):
         APPROVED = "approved", _("approved")
         REFERRED = "referred", _("referred to an association")
         REJECTED = "rejected", _("rejected")
+        CLOSED = "closed", _("closed: no answer from the applicant")
 
     OPEN_STATUSES = (Status.UNCONFIRMED, Status.AWAITING_REVIEW, Status.AWAITING_INFORMATION)
 
@@ -142,6 +144,9 @@ class Application(ContactDetails):
         related_name="referrals",
         verbose_name=_("referred to"),
     )
+    # Who applied, in the access log, which outlives the application; a person approved
+    # from it takes it on, so that the log follows one person from application to erasure.
+    pseudonym = models.UUIDField(_("pseudonym"), default=uuid.uuid4, unique=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -237,10 +242,14 @@ class PersonQuerySet(models.QuerySet):
 class Person(ContactDetails):
     """A member of the network: one per confirmed email address."""
 
-    # What the person lets the group see; name and relationship are always shared.
+    # What the person lets the group see: name and email always, the rest as they choose.
+    # The birth year only when they choose to: the sharing consent does not name it.
     share_address = models.BooleanField(_("share postal address"), default=True)
     share_phone = models.BooleanField(_("share phone"), default=True)
-    share_email = models.BooleanField(_("share email"), default=True)
+    share_relationship = models.BooleanField(_("share relationship to the diagnosis"), default=True)
+    share_birth_year = models.BooleanField(_("share birth year"), default=False)
+    # Who the person is in the access log, which outlives them: no name, no contact detail.
+    pseudonym = models.UUIDField(_("pseudonym"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
     details_changed_at = models.DateTimeField(_("details last changed"), null=True, blank=True)
     details_changed_by = models.ForeignKey(
@@ -275,8 +284,16 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
+    """A person's membership of a diagnosis group. When the person is erased, their ended
+    memberships stay without them: anonymous counts of who joined and left, and when."""
+
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("person"),
     )
     group = models.ForeignKey(
         DiagnosisGroup,
@@ -318,7 +335,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(person)s in %(group)s") % {"person": self.person, "group": self.group}
+        person = self.person or _("an erased member")
+        return _("%(person)s in %(group)s") % {"person": person, "group": self.group}
 
 
 class Consent(models.Model):

@@ -247,7 +247,8 @@ def approve_application(
         person = Person.objects.filter(email__iexact=application.email).first()
         if person is None:
             person = Person.objects.create(
-                **{field: getattr(application, field) for field in ContactDetails.FIELDS}
+                pseudonym=application.pseudonym,
+                **{field: getattr(application, field) for field in ContactDetails.FIELDS},
             )
             consents = application.consents.all()
             Consent.objects.bulk_create(
@@ -404,7 +405,8 @@ def answer_information_request(application: Application, answer: str) -> bool:
 SHARED_FIELDS = frozenset(ContactDetails.FIELDS) - {"language"} | {
     "share_address",
     "share_phone",
-    "share_email",
+    "share_relationship",
+    "share_birth_year",
 }
 
 
@@ -461,8 +463,16 @@ def _apply_sharing_consent(person: Person) -> None:
     """Joining is consent to share; a person who has not given it shares nothing."""
     shares = person.consents.filter(kind=ConsentKind.SHARE_CONTACT_DETAILS, given=True).exists()
     if not shares:
-        person.share_address = person.share_phone = person.share_email = False
-        person.save(update_fields=["share_address", "share_phone", "share_email"])
+        person.share_address = person.share_phone = False
+        person.share_relationship = person.share_birth_year = False
+        person.save(
+            update_fields=[
+                "share_address",
+                "share_phone",
+                "share_relationship",
+                "share_birth_year",
+            ]
+        )
 
 
 # The outbox kind of an email to an applicant: written when the event is logged.

@@ -26,8 +26,8 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
 ):
     mette = join("Mette Holm", alstrom, secretariat)
     jonas = join("Jonas Berg", alstrom, secretariat)
-    Person.objects.filter(pk=mette.pk).update(language="da")
-    Person.objects.filter(pk=jonas.pk).update(language="en")
+    Person.objects.filter(pk=mette.pk).update(language="da", share_birth_year=True)
+    Person.objects.filter(pk=jonas.pk).update(language="en", share_birth_year=True)
     send_lists()
 
     [danish] = list_emails(mailoutbox, to=mette.email)
@@ -53,7 +53,7 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
         "ja",
     )
     card = next(vobject.readComponents(danish.attachment(".vcf")))
-    assert card.note.value == "forælder, 2015"
+    assert card.note.value == "forælder, født 2015"
     assert card.adr.value.country == "Danmark"
     assert attachment_names(danish) == ["kontaktliste-v1.csv", "kontaktliste-v1.vcf"]
 
@@ -71,7 +71,7 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
     assert heading == ["Name", "Relationship", "Birth year", "Address", "Phone", "Email", "New"]
     assert (row[1], row[3], row[6]) == ("parent", "Strandgade 3, 1401 København K, Denmark", "yes")
     card = next(vobject.readComponents(english.attachment(".vcf")))
-    assert card.note.value == "parent, 2015"
+    assert card.note.value == "parent, born 2015"
     assert attachment_names(english) == ["contact-list-v1.csv", "contact-list-v1.vcf"]
 
     # An update, too, reaches each of them in their own language.
@@ -92,8 +92,8 @@ def test_a_swedish_member_gets_the_list_in_swedish_and_a_norwegian_one_in_norweg
 ):
     ingrid = join("Ingrid Lund", alstrom, secretariat)
     aud = join("Aud Hansen", alstrom, secretariat)
-    Person.objects.filter(pk=ingrid.pk).update(language="sv")
-    Person.objects.filter(pk=aud.pk).update(language="nb")
+    Person.objects.filter(pk=ingrid.pk).update(language="sv", share_birth_year=True)
+    Person.objects.filter(pk=aud.pk).update(language="nb", share_birth_year=True)
     send_lists()
 
     [swedish] = list_emails(mailoutbox, to=ingrid.email)

@@ -1,5 +1,6 @@
-"""A member chooses which contact details the group sees. A detail they do not share is in
-no part of the list: not the text, not the HTML, not the spreadsheet, not the contact cards."""
+"""A member chooses which contact details the group sees: name and email always, the rest
+as they choose, the birth year only if they choose it. A detail they do not share is in no
+part of the list: not the text, not the HTML, not the spreadsheet, not the contact cards."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import vobject
 
 from contactlists.services import record_group_change
-from members.models import Person
+from members.models import Person, Relationship
 from members.signals import MembershipChange
 
 from .conftest import group_of, join, list_emails
@@ -19,7 +20,9 @@ from .conftest import group_of, join, list_emails
 # in the reader's language) and vCard property.
 CHOICES = {
     "share_phone": (lambda p: [p.phone.as_e164, p.phone.as_international], 4, "tel"),
-    "share_email": (lambda p: [p.email], 5, "email"),
+    # Jonas is a guardian (below), Mette a parent; without its first letter, the label
+    # matches with a capital or without.
+    "share_relationship": (lambda p: [Relationship(p.relationship).label[1:]], 1, "note"),
     "share_address": (lambda p: [p.street_address, p.city, p.postal_code], 3, "adr"),
 }
 
@@ -44,11 +47,12 @@ def test_a_detail_the_member_does_not_share_is_in_no_part_of_the_list(
     forms_of, csv_column, vcard_property = CHOICES[choice]
 
     with after_commit():
-        Person.objects.filter(pk=jonas.pk).update(**{choice: False})
+        Person.objects.filter(pk=jonas.pk).update(relationship="guardian", **{choice: False})
         record_group_change(
             group_of(jonas).pk, person_id=jonas.pk, reason=MembershipChange.DETAILS_CHANGED
         )
 
+    jonas.refresh_from_db()
     mails = list_emails(mailoutbox)
     assert sorted(address for mail in mails for address in mail.recipients) == sorted(
         [mette.email, jonas.email]
@@ -65,3 +69,28 @@ def test_a_detail_the_member_does_not_share_is_in_no_part_of_the_list(
         cards = {card.fn.value: card for card in vobject.readComponents(mail.attachment(".vcf"))}
         assert vcard_property not in cards["Jonas Berg"].contents
         assert vcard_property in cards["Mette Holm"].contents
+
+
+def test_the_birth_year_reaches_the_group_only_when_the_member_chooses_it(
+    alstrom, secretariat, send_lists, after_commit, mailoutbox
+):
+    mette = join("Mette Holm", alstrom, secretariat)
+    jonas = join("Jonas Berg", alstrom, secretariat)
+    Person.objects.filter(pk=mette.pk).update(birth_year=2011)
+    Person.objects.filter(pk=jonas.pk).update(birth_year=2016)
+    send_lists()
+    for mail in list_emails(mailoutbox):
+        for part, content in parts(mail).items():
+            assert "2011" not in content and "2016" not in content, part
+    mailoutbox.clear()
+
+    with after_commit():
+        Person.objects.filter(pk=jonas.pk).update(share_birth_year=True)
+        record_group_change(
+            group_of(jonas).pk, person_id=jonas.pk, reason=MembershipChange.DETAILS_CHANGED
+        )
+
+    for mail in list_emails(mailoutbox):
+        assert "Parent, born 2016" in mail.text()
+        assert "2016" in mail.attachment(".csv") and "2016" in mail.attachment(".vcf")
+        assert "2011" not in mail.text()
