@@ -7,12 +7,14 @@ class ContactListsConfig(AppConfig):
     verbose_name = _("Contact lists")
 
     def ready(self) -> None:
-        from members.signals import membership_changed
+        from members.signals import membership_changed, person_erased, personal_data_requested
         from outbox import composers
 
         from .emails import ContactListComposer
-        from .receivers import record_membership_change
+        from .receivers import forget_erased_person, lists_sent_to, record_membership_change
         from .services import KIND
 
         membership_changed.connect(record_membership_change, dispatch_uid="contactlists.record")
+        person_erased.connect(forget_erased_person, dispatch_uid="contactlists.forget")
+        personal_data_requested.connect(lists_sent_to, dispatch_uid="contactlists.export")
         composers.register(KIND, ContactListComposer, label=_("contact list"))

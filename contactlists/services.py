@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from diagnoses.models import DiagnosisGroup
 from members.models import Person
+from members.signals import MembershipChange
 from outbox import services as outbox
 from outbox.models import OutgoingEmail
 from outbox.queueing import LOST_TASK_GRACE, enqueue_on_commit
@@ -73,16 +74,18 @@ def build_contact_list(group: DiagnosisGroup) -> ContactList | None:
     """
     with transaction.atomic():
         group = DiagnosisGroup.objects.select_for_update().get(pk=group.pk)
-        changes = list(
-            GroupChange.objects.pending().filter(group=group).values_list("pk", flat=True)
-        )
+        pending = GroupChange.objects.pending().filter(group=group)
+        changes = list(pending.values_list("pk", flat=True))
         if not changes:
             return None
+        # Someone joined or left: a new version, even where the entries look the same (an
+        # erased member's entry is gone from the stored versions too).
+        joined_or_left = pending.exclude(reason=MembershipChange.DETAILS_CHANGED).exists()
         previous = group.contact_lists.order_by("-version").first()
         members = list(Person.objects.in_group(group).order_by("full_name", "pk"))
         entries = [shared_entry(person) for person in members]
         contact_list = None
-        if previous is None or _without_marks(previous.entries) != entries:
+        if previous is None or joined_or_left or _without_marks(previous.entries) != entries:
             known = {entry["person_id"] for entry in previous.entries} if previous else set()
             for entry in entries:
                 entry["is_new"] = entry["person_id"] not in known
@@ -163,3 +166,36 @@ def sweep() -> None:
     )
     for group_id in stale_groups:
         build_contact_list_task.delay(group_id)
+
+
+def remove_from_stored_lists(person_id: int, group_ids: set[int]) -> int:
+    """Take an erased person's entry out of every stored version of their groups' lists,
+    as if they had never been on them. Returns how many versions changed."""
+    changed = 0
+    lists = ContactList.objects.filter(group_id__in=group_ids).only("pk", "entries")
+    for contact_list in lists.iterator(chunk_size=100):
+        kept = [entry for entry in contact_list.entries if entry["person_id"] != person_id]
+        if len(kept) != len(contact_list.entries):
+            ContactList.objects.filter(pk=contact_list.pk).update(entries=kept)
+            changed += 1
+    return changed
+
+
+def lists_sent_to(person: Person) -> list[dict]:
+    """Each contact list version the person was sent, as it was: what they received."""
+    deliveries = (
+        Delivery.objects.filter(person=person)
+        .select_related("contact_list__group", "email")
+        .order_by("contact_list__created_at", "pk")
+    )
+    return [
+        {
+            "group": delivery.contact_list.group.name,
+            "version": delivery.contact_list.version,
+            "built": delivery.contact_list.created_at.isoformat(),
+            "status": delivery.email.status,
+            "sent": delivery.email.sent_at.isoformat() if delivery.email.sent_at else None,
+            "members": delivery.contact_list.entries,
+        }
+        for delivery in deliveries
+    ]

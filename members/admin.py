@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from diagnoses.search import search_diagnoses
 
-from . import consultations, review, services
+from . import consultations, privacy, review, services
 from .decision_forms import (
     ApproveForm,
     BulkApproveForm,
@@ -433,6 +433,26 @@ class PersonAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # Deleting a person is erasing them: their groups get lists without them, and nothing
+    # that names them stays (members/privacy.py). Asked of staff by a person without a
+    # working email address.
+    def delete_model(self, request, obj):
+        privacy.erase_person(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset:
+            privacy.erase_person(person, by=request.user)
+
+    @admin.action(description=_("Download all their data (JSON)"), permissions=["view"])
+    def download_personal_data(self, request, queryset):
+        data = [privacy.personal_data(person) for person in queryset]
+        response = JsonResponse(data, safe=False, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    actions = ["download_personal_data", "delete_selected"]
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -444,6 +464,11 @@ class MembershipAdmin(admin.ModelAdmin):
     actions = ["end_membership"]
 
     def has_add_permission(self, request):
+        return False
+
+    # A membership is ended, never deleted: leave_group sends the group a new list, and
+    # the ended membership stays as a count.
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(

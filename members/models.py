@@ -248,6 +248,8 @@ class Person(ContactDetails):
     share_phone = models.BooleanField(_("share phone"), default=True)
     share_relationship = models.BooleanField(_("share relationship to the diagnosis"), default=True)
     share_birth_year = models.BooleanField(_("share birth year"), default=False)
+    # A sign-in link is good until the member next signs in (single use): see selfservice.
+    last_signed_in_at = models.DateTimeField(_("last signed in"), null=True, blank=True)
     # Who the person is in the access log, which outlives them: no name, no contact detail.
     pseudonym = models.UUIDField(_("pseudonym"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
@@ -351,6 +353,15 @@ class Consent(models.Model):
     )
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("Empty when the person gave or withdrew it themselves."),
     )
 
     class Meta:

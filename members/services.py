@@ -459,6 +459,37 @@ def leave_group(membership: Membership, *, by: User | None) -> bool:
     return bool(ended)
 
 
+class ConsentRefused(Exception):
+    """The consent cannot be changed so; the message says why, to the member."""
+
+
+def change_consent(person: Person, kind: str, given: bool, *, by: User | None) -> Consent | None:
+    """Give or withdraw one of the optional consents (mailings, the online group, meetups),
+    recorded with the version of its text as shown now. The required ones are withdrawn by
+    leaving the network. Returns the new record, or None when nothing changed."""
+    text = CONSENT_TEXTS[ConsentKind(kind)]
+    if text.required:
+        raise ConsentRefused(
+            _("This consent is what membership rests on: to withdraw it, leave the network.")
+        )
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        current = person.consents.filter(kind=kind).order_by("-recorded_at", "-pk").first()
+        if current is not None and current.given == given and current.version == text.version:
+            return None
+        return Consent.objects.create(
+            person=person, kind=kind, version=text.version, given=given, recorded_by=by
+        )
+
+
+def current_consents(person: Person) -> dict[str, Consent]:
+    """Each consent as the person last gave or withdrew it."""
+    latest: dict[str, Consent] = {}
+    for consent in person.consents.order_by("recorded_at", "pk"):
+        latest[consent.kind] = consent
+    return latest
+
+
 def _apply_sharing_consent(person: Person) -> None:
     """Joining is consent to share; a person who has not given it shares nothing."""
     shares = person.consents.filter(kind=ConsentKind.SHARE_CONTACT_DETAILS, given=True).exists()

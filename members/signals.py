@@ -25,3 +25,22 @@ class MembershipChange(models.TextChoices):
 
 
 membership_changed = Signal()
+
+
+person_erased = Signal()
+"""person_erased
+    Sent by `members.privacy.erase_person`, inside its transaction, before the person's rows
+    are deleted. Keyword arguments:
+      person_id: the person being erased
+      group_ids: every diagnosis group they ever belonged to
+    A receiver removes, in that same transaction, whatever its app holds about the person
+    (their entry in stored contact lists, for one).
+"""
+
+personal_data_requested = Signal()
+"""personal_data_requested
+    Sent by `members.privacy.personal_data` when a member (or staff for them) asks for
+    everything the network holds about them. Keyword arguments:
+      person: the Person
+    A receiver returns a dict of sections to add to the export: JSON values only.
+"""

@@ -20,7 +20,7 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -53,6 +53,9 @@ TIMEOUTS_PER_MESSAGE = 8
 SESSION_KEPT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 T = TypeVar("T")
+
+# The recipient of an email whose recipient was erased: a valid address that is nobody's.
+ERASED_RECIPIENT = "erased@invalid"
 
 
 class ResendRefused(Exception):
@@ -406,3 +409,35 @@ def trouble() -> Trouble:
         failed=emails.filter(status=OutgoingEmail.Status.FAILED).count(),
         sent_more_than_once=emails.sent_more_than_once().count(),
     )
+
+
+def erase_recipient(addresses: Iterable[str]) -> int:
+    """Erase every email to these addresses: the address and what was written. Their
+    status, dates and attempts stay, as anonymous counts. Returns how many."""
+    erased = 0
+    for address in {address.lower() for address in addresses if address}:
+        emails = OutgoingEmail.objects.filter(recipient__iexact=address)
+        # Nothing more goes to an erased person; what is in flight finishes as it is.
+        emails.filter(status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED]).update(
+            status=OutgoingEmail.Status.CANCELLED
+        )
+        erased += emails.update(
+            recipient=ERASED_RECIPIENT, subject="", text="", html="", about="", note=""
+        )
+    return erased
+
+
+def sent_to(address: str) -> list[dict]:
+    """The emails sent or queued to an address, for its owner's copy of their data."""
+    return [
+        {
+            "kind": str(composers.label_for(email["kind"])),
+            "subject": email["subject"],
+            "status": email["status"],
+            "queued": email["created_at"].isoformat(),
+            "sent": email["sent_at"].isoformat() if email["sent_at"] else None,
+        }
+        for email in OutgoingEmail.objects.filter(recipient__iexact=address)
+        .order_by("created_at", "pk")
+        .values("kind", "subject", "status", "created_at", "sent_at")
+    ]
