@@ -41,13 +41,17 @@ install: $(STAMP)
 lock: | $(UV)
 	$(UV) lock --upgrade
 
+# The embedded mode writes health data under var/ (the database, every email): its files are
+# made readable by their owner only, as settings/local.py keeps var/ itself.
+PRIVATE := umask 077 &&
+
 run: $(STAMP)
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py load_demo_data
+	$(PRIVATE) $(PY) manage.py migrate --noinput -v0
+	$(PRIVATE) $(PY) manage.py load_demo_data
 	@echo "The network:  http://$(HOST)/"
 	@echo "Admin:        http://$(HOST)/admin/"
 	@echo "Emails sent:  $(CURDIR)/var/mail/"
-	$(PY) manage.py runserver $(HOST)
+	$(PRIVATE) $(PY) manage.py runserver $(HOST)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -79,7 +83,7 @@ bench-search: $(STAMP)
 	$(PY) -m bench.search
 
 worker: $(STAMP)
-	$(VENV)/bin/celery -A network worker -l info
+	$(PRIVATE) $(VENV)/bin/celery -A network worker -l info
 
 beat: $(STAMP)
-	$(VENV)/bin/celery -A network beat -l info --schedule var/celerybeat-schedule
+	$(PRIVATE) $(VENV)/bin/celery -A network beat -l info --schedule var/celerybeat-schedule

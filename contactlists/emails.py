@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+import uuid
 from dataclasses import dataclass
 from email.mime.base import MIMEBase
 from functools import cache
@@ -82,10 +83,29 @@ def _format_phone(phone: str) -> str:
     )
 
 
+# A spreadsheet program reads a cell that starts with one of these as a formula (OWASP's
+# list): a name typed as =HYPERLINK(...) or =cmd|' /C calc'!A0 would come alive in the
+# spreadsheet of every member of the group.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> str:
+    """A CSV cell that spreadsheets show as text and never run: one that would start a
+    formula gets a leading apostrophe, as OWASP advises. Every cell is treated alike, phone
+    numbers too: '+45 20 12 34 56 keeps its + and country code, and reads as text instead
+    of a broken formula (some programs hide the apostrophe, others show it)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def members_csv(members: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
+
+    def row(cells: list[object]) -> None:
+        writer.writerow([spreadsheet_text(cell) for cell in cells])
+
+    row(
         [
             _("Name"),
             _("Relationship"),
@@ -97,7 +117,7 @@ def members_csv(members: list[dict]) -> str:
         ]
     )
     for member in members:
-        writer.writerow(
+        row(
             [
                 member["full_name"],
                 member["relationship_label"],
@@ -263,3 +283,12 @@ class ContactListComposer:
         if not still_member:
             return _("The recipient is no longer a member of the group.")
         return None
+
+
+def member_of(email: OutgoingEmail) -> tuple[str, uuid.UUID] | None:
+    """The member a contact list email went to, for the access log (registered with the
+    outbox in apps.py); None once the member is erased."""
+    pseudonym = (
+        Delivery.objects.filter(email=email).values_list("person__pseudonym", flat=True).first()
+    )
+    return None if pseudonym is None else ("person", pseudonym)

@@ -21,6 +21,18 @@ ORPHA_CODE = re.compile(r"^\s*(?:orpha\s*:?\s*)?(\d{1,7})\s*$", re.IGNORECASE)
 TYPO_THRESHOLD = 0.7
 MIN_TYPO_LENGTH = 4
 
+# The longest catalogue name is 145 characters and 20 words (Orphanet 2025): a longer query
+# is no name anyone means. Each word costs a scan of the catalogue, so a query is cut to
+# these bounds before anything else is done with it (one of 100 KB once held a worker for
+# half a minute).
+MAX_QUERY_LENGTH = 255
+MAX_QUERY_WORDS = 24
+
+
+def is_searchable(query: str) -> bool:
+    """Whether the query is within the bounds that the search reads whole."""
+    return len(query) <= MAX_QUERY_LENGTH
+
 
 def search_diagnoses(query: str, limit: int = 10) -> QuerySet[Diagnosis]:
     """Catalogue entries matching a name, synonym, ORPHA code or ICD-10 code.
@@ -29,11 +41,15 @@ def search_diagnoses(query: str, limit: int = 10) -> QuerySet[Diagnosis]:
     what was typed come first. On PostgreSQL, entries whose preferred name is closest to
     what was typed come next, and a misspelt name (a wrong letter, a missing word) also
     finds its entry, after the entries where every word appears.
+
+    Only the first MAX_QUERY_LENGTH characters and MAX_QUERY_WORDS words are searched.
     """
+    query = query[:MAX_QUERY_LENGTH]
     code = ORPHA_CODE.match(query)
     if code:
         return Diagnosis.objects.filter(orpha_code=int(code.group(1)), is_active=True)[:limit]
-    words = fold(query).split()
+    # A word typed twice asks nothing more of an entry than once.
+    words = list(dict.fromkeys(fold(query).split()))[:MAX_QUERY_WORDS]
     if not words:
         return Diagnosis.objects.none()
     folded = " ".join(words)

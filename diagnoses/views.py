@@ -3,11 +3,19 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import render
 
+from network.ratelimits import limited
+
 from . import search
 from .forms import AssociationSearchForm
 from .models import Diagnosis
 
 
+def is_search(request) -> bool:
+    return bool(request.GET.get("q", "").strip())
+
+
+# Listing the register is cheap; a search reads the catalogue, and counts as one.
+@limited("search", methods=("GET",), only=is_search)
 def associations(request):
     form = AssociationSearchForm(request.GET, country_codes=search.association_countries())
     if form.is_valid():

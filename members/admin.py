@@ -6,16 +6,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from diagnoses.search import search_diagnoses
+from accesslog import services as accesslog
+from accesslog.admin import AccessLoggedAdmin
 
 from . import consultations, privacy, review, services
 from .decision_forms import (
@@ -37,6 +39,7 @@ from .models import (
     ReviewQueue,
     active_membership,
 )
+from .validators import ANSWER_MAX_LENGTH
 
 
 class ApplicationListAdmin(admin.ModelAdmin):
@@ -123,9 +126,17 @@ class QuestionForm(forms.ModelForm):
         help_texts = {
             "question": _(
                 "The consultant reads this question with the case above and nothing else: "
-                "write no name, contact detail or other clue to who applied."
+                "write no name, contact detail or other clue to who applied. When the case "
+                "has no catalogue entry, describe the diagnosis in your own words (not "
+                "copied from the application), or first choose its catalogue entry on the "
+                "application."
             )
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].max_length = ANSWER_MAX_LENGTH
+        self.fields["question"].validators.append(MaxLengthValidator(ANSWER_MAX_LENGTH))
 
 
 class ConsentInline(admin.TabularInline):
@@ -190,7 +201,8 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ApplicationListAdmin):
+class ApplicationAdmin(AccessLoggedAdmin, ApplicationListAdmin):
+    access_kind = "application"
     list_display = [
         "full_name",
         "diagnosis_label",
@@ -283,6 +295,7 @@ class ApplicationAdmin(ApplicationListAdmin):
         application = get_object_or_404(Application, pk=object_id)
         if not self.has_change_permission(request, application):
             raise PermissionDenied
+        self.log_access(request, application)
         form = self.DECISIONS[decision](application, request.POST or None)
         if form.is_bound and form.is_valid():
             if "send" in request.POST and form.is_drafted():
@@ -332,6 +345,7 @@ class ApplicationAdmin(ApplicationListAdmin):
         application = self.get_object(request, unquote(object_id))
         if application is None:
             raise Http404
+        self.log_access(request, application)
         form = QuestionForm(request.POST or None)
         if form.is_valid():
             try:
@@ -406,7 +420,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AccessLoggedAdmin):
+    access_kind = "person"
     list_display = ["full_name", "email", "country", "active_groups", "created_at"]
     list_filter = ["country", "relationship"]
     search_fields = ["full_name", "email", "phone"]
@@ -445,7 +460,10 @@ class PersonAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Download all their data (JSON)"), permissions=["view"])
     def download_personal_data(self, request, queryset):
-        data = [privacy.personal_data(person) for person in queryset]
+        data = []
+        for person in queryset:
+            data.append(privacy.personal_data(person))
+            accesslog.record(request.user, accesslog.Action.EXPORTED, "person", person.pseudonym)
         response = JsonResponse(data, safe=False, json_dumps_params={"indent": 2})
         response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
         response["Cache-Control"] = "no-store"
@@ -455,13 +473,17 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AccessLoggedAdmin):
     list_display = ["person", "group", "joined_at", "left_at"]
     list_filter = ["group"]
     list_select_related = ["person", "group"]
     search_fields = ["person__full_name", "group__name"]
     readonly_fields = ["person", "group", "application", "joined_at", "left_at", "ended_by"]
     actions = ["end_membership"]
+
+    def access_subject(self, membership):
+        # Logged as a look at the person; an erased member's membership shows nobody.
+        return None if membership.person is None else ("person", membership.person.pseudonym)
 
     def has_add_permission(self, request):
         return False
@@ -512,9 +534,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 
     # What the consultant reads, as the consultation copied it from the application.
     CASE = [
-        "diagnosis_text",
         "diagnosis",
-        "catalogue_matches",
         "age_band",
         "country",
         "question",
@@ -540,6 +560,8 @@ class ConsultationAdmin(admin.ModelAdmin):
         if db_field.name == "answer":
             # Blank in the database until the case is answered; saving the page answers it.
             formfield.required = True
+            formfield.max_length = ANSWER_MAX_LENGTH
+            formfield.validators.append(MaxLengthValidator(ANSWER_MAX_LENGTH))
         return formfield
 
     @admin.display(description=_("case"), ordering="pk")
@@ -548,31 +570,11 @@ class ConsultationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("diagnosis"))
     def diagnosis_label(self, consultation):
-        return consultation.diagnosis or consultation.diagnosis_text
+        return consultation.diagnosis or _("no catalogue entry: see the question")
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, consultation):
         return consultation.answered_at is not None
-
-    @admin.display(description=_("best catalogue matches for the diagnosis as typed"))
-    def catalogue_matches(self, consultation):
-        typed = consultation.diagnosis_text.strip()
-        if not typed:
-            return _("Nothing typed: the applicant chose the diagnosis from the catalogue.")
-        matches = search_diagnoses(typed, limit=review.BEST_MATCHES)
-        if not matches:
-            return _("No catalogue entry matches.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a></li>',
-                (
-                    (reverse("admin:diagnoses_diagnosis_change", args=[match.pk]), match)
-                    for match in matches
-                ),
-            ),
-        )
 
     @admin.display(description=_("application"))
     def application_link(self, consultation):

@@ -9,7 +9,15 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from outbox import composers
 
-        from .services import APPLICANT_EMAIL
+        from .emails import applicant_of
+        from .services import APPLICANT_EMAIL, APPLIED_AGAIN_EMAIL
 
         # Written in full when the decision is made (staff may have edited it): stored.
-        composers.register_stored(APPLICANT_EMAIL, label=_("email to an applicant"))
+        composers.register_stored(
+            APPLICANT_EMAIL, label=_("email to an applicant"), addressee=applicant_of
+        )
+        composers.register_stored(
+            APPLIED_AGAIN_EMAIL,
+            label=_("email to an applicant: their address was used to apply again"),
+            addressee=applicant_of,
+        )

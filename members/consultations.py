@@ -1,16 +1,26 @@
 """Asking the medical consultant about an application, always anonymised.
 
 The consultant advises the secretariat on whether a diagnosis is rare and how to group it.
-They see a copy of the case: the diagnosis as typed and from the catalogue, an age band and
-the country; never a name, contact detail or note from the applicant.
+They see a copy of the case: the catalogue entry, an age band and the country; never a
+name, contact detail, or anything the applicant wrote. The diagnosis as the applicant typed
+it stays out too: free text can hold a name, a hospital or a family detail.
+
+A diagnosis typed as free text, with no catalogue entry, makes a case without a diagnosis:
+the staff's question describes it, in their own words (the question's help text says so),
+or staff first choose the catalogue entry on the application. The country is left out when
+so few people with the diagnosis are known to the network (CONSULTANT_COUNTRY_MIN_GROUP)
+that, with the diagnosis, it could point to one of them; and always for a case without a
+catalogue entry, whose diagnosis nobody else may share.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,13 +57,33 @@ def age_band(birth_year: int | None, today: date) -> str:
     return next(label for start, label in reversed(AGE_BANDS) if age >= start)
 
 
+def people_known_with(diagnosis) -> int:
+    """How many people the network knows with this catalogue diagnosis: applicants still
+    waiting for a decision and members admitted for it, each email address once. Members
+    imported without an application are not counted, so the count errs on the small side,
+    which is the safe side."""
+    return (
+        Application.objects.filter(
+            diagnosis=diagnosis,
+            status__in=[*Application.OPEN_STATUSES, Application.Status.APPROVED],
+        )
+        .values(lower_email=Lower("email"))
+        .distinct()
+        .count()
+    )
+
+
 def anonymised_case(application: Application) -> dict:
     """What the consultant may know of an application, as the fields of a consultation."""
+    diagnosis = application.diagnosis
+    shares_country = (
+        diagnosis is not None
+        and people_known_with(diagnosis) >= settings.CONSULTANT_COUNTRY_MIN_GROUP
+    )
     return {
-        "diagnosis": application.diagnosis,
-        "diagnosis_text": application.diagnosis_text,
+        "diagnosis": diagnosis,
         "age_band": age_band(application.birth_year, timezone.localdate()),
-        "country": application.country,
+        "country": application.country if shares_country else "",
     }
 
 

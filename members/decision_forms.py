@@ -20,6 +20,7 @@ from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 
 from . import emails, services
 from .models import Application, ApplicationEvent
+from .validators import ANSWER_MAX_LENGTH
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -168,6 +169,7 @@ class RejectForm(DecisionForm):
 
     reason = forms.CharField(
         label=_("Reason, as the applicant will read it"),
+        max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 90}),
     )
 
@@ -187,11 +189,17 @@ class InformationForm(DecisionForm):
 
     question = forms.CharField(
         label=_("Question, as the applicant will read it"),
+        max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 90}),
     )
 
     def email_context(self):
-        return {"question": self.cleaned_data["question"]}
+        # The link in the email answers this question only: should another be asked
+        # between drafting and sending, the email is drafted again with its own link.
+        return {
+            "question": self.cleaned_data["question"],
+            "question_number": services.next_question_number(self.application),
+        }
 
     def decide(self, *, by, email):
         services.request_information(
@@ -206,5 +214,6 @@ class BulkApproveForm(forms.Form):
 class BulkRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason, as the applicant will read it"),
+        max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )

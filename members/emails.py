@@ -7,14 +7,18 @@ sending are the outbox's (`outbox.emails`, `outbox.services`).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from outbox.emails import RenderedEmail, render, render_subject, render_text, site_context
+from outbox.models import OutgoingEmail
 
-__all__ = ["Draft", "RenderedEmail", "draft", "from_draft", "render"]
+from .models import ApplicationEvent
+
+__all__ = ["Draft", "RenderedEmail", "applicant_of", "draft", "from_draft", "render"]
 
 
 @dataclass
@@ -40,3 +44,14 @@ def from_draft(email: Draft, language: str) -> RenderedEmail:
             {"text": email.text},
         )
     return RenderedEmail(subject=" ".join(email.subject.split()), text=email.text, html=html)
+
+
+def applicant_of(email: OutgoingEmail) -> tuple[str, uuid.UUID] | None:
+    """The application an email to an applicant answered, for the access log (registered
+    with the outbox in apps.py); None once the application is gone."""
+    pseudonym = (
+        ApplicationEvent.objects.filter(email=email)
+        .values_list("application__pseudonym", flat=True)
+        .first()
+    )
+    return None if pseudonym is None else ("application", pseudonym)

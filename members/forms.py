@@ -13,14 +13,26 @@ from django_countries import countries
 from phonenumber_field.phonenumber import to_python
 
 from diagnoses.models import Diagnosis
-from diagnoses.search import search_diagnoses
+from diagnoses.search import MAX_QUERY_LENGTH, is_searchable, search_diagnoses
+from network.honeypot import HoneypotField, honeypot_layout
 
 from .consents import CONSENT_TEXTS
 from .models import Relationship
 from .services import ApplicantDetails
+from .validators import (
+    ANSWER_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    TOO_LONG_MESSAGE,
+    no_invisible_characters,
+)
 
 SEARCH_BUTTON = "search_diagnosis"
 AS_TYPED = "as-typed"
+
+QUERY_TOO_LONG = _(
+    "This is too long to search the catalogue. Type just the name of the diagnosis, an ORPHA "
+    "code or an ICD-10 code, in at most %(limit_value)d characters."
+)
 
 # The form speaks to the applicant; the contact list speaks about them (Relationship's labels).
 RELATIONSHIP_CHOICES = [
@@ -44,9 +56,40 @@ def country_choices() -> list:
     ]
 
 
+def check_phone_for_country(form: forms.Form, cleaned: dict) -> None:
+    """Judge the "phone" field as a number in the chosen "country" (or in the one its +code
+    names): the parsed number goes into `cleaned`, or an error to the field. Shared by every
+    form where people give their phone, so that all judge it alike."""
+    phone = cleaned.get("phone")
+    # Without a valid country a national number cannot be judged; the country's own
+    # error says what to fix, and the phone is checked once it is right.
+    if phone and (cleaned.get("country") or phone.lstrip().startswith("+")):
+        number = to_python(phone, region=cleaned.get("country") or None)
+        if number is None or not number.is_valid():
+            form.add_error(
+                "phone",
+                forms.ValidationError(
+                    _(
+                        "This does not look like a phone number in %(country)s. "
+                        "Check the digits, or start with + and the country code."
+                    ),
+                    params={
+                        "country": countries.name(form.data.get("country", ""))
+                        or _("the chosen country")
+                    },
+                    code="invalid_phone",
+                ),
+            )
+        else:
+            cleaned["phone"] = number
+
+
 class ApplicationForm(forms.Form):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=200,
+        validators=[no_invisible_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     relationship = forms.ChoiceField(
         label=_("Your relationship to the diagnosis"),
@@ -62,16 +105,19 @@ class ApplicationForm(forms.Form):
     street_address = forms.CharField(
         label=_("Street address"),
         max_length=200,
+        validators=[no_invisible_characters],
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     postal_code = forms.CharField(
         label=_("Postal code"),
         max_length=16,
+        validators=[no_invisible_characters],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     city = forms.CharField(
         label=_("Town or city"),
         max_length=100,
+        validators=[no_invisible_characters],
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
     country = forms.ChoiceField(
@@ -87,8 +133,9 @@ class ApplicationForm(forms.Form):
     )
     diagnosis_query = forms.CharField(
         label=_("Diagnosis"),
-        max_length=255,
+        max_length=MAX_QUERY_LENGTH,
         required=False,
+        error_messages={"max_length": QUERY_TOO_LONG},
         help_text=_(
             "Type the name, an ORPHA code or an ICD-10 code and search our catalogue. "
             "If you do not find it, just send what you typed."
@@ -104,8 +151,11 @@ class ApplicationForm(forms.Form):
     note = forms.CharField(
         label=_("Anything you would like to tell the secretariat (optional)"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    website = HoneypotField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +169,14 @@ class ApplicationForm(forms.Form):
                 required=consent.required,
                 error_messages={"required": _("Joining the network needs this consent.")},
             )
-        self.matches = list(search_diagnoses(self.typed_diagnosis)) if self.typed_diagnosis else []
+        # Read before the form is cleaned (the search button shows matches without
+        # judging the rest), so bounded here: a query too long to be a name is not searched.
+        self.query_too_long = not is_searchable(self.typed_diagnosis)
+        self.matches = (
+            list(search_diagnoses(self.typed_diagnosis))
+            if self.typed_diagnosis and not self.query_too_long
+            else []
+        )
         self.fields["diagnosis"].widget.choices = [
             *[(diagnosis.pk, str(diagnosis)) for diagnosis in self.matches],
             (AS_TYPED, _("None of these: send the diagnosis as I typed it")),
@@ -147,7 +204,16 @@ class ApplicationForm(forms.Form):
                 formnovalidate="formnovalidate",
             ),
         ]
-        if self.matches:
+        if self.query_too_long:
+            diagnosis_fields.append(
+                HTML(
+                    format_lazy(
+                        '<p class="alert alert-warning" role="status">{}</p>',
+                        QUERY_TOO_LONG % {"limit_value": MAX_QUERY_LENGTH},
+                    )
+                )
+            )
+        elif self.matches:
             diagnosis_fields.append("diagnosis")
         elif self.typed_diagnosis:
             diagnosis_fields.append(
@@ -164,6 +230,7 @@ class ApplicationForm(forms.Form):
             Fieldset(_("How to reach you"), "phone", "email"),
             Fieldset(_("Diagnosis"), *diagnosis_fields),
             Fieldset(_("Note"), "note"),
+            honeypot_layout(),
             Fieldset(_("Consent"), *[f"consent_{kind}" for kind in CONSENT_TEXTS]),
             Div(
                 Submit("apply", _("Send application"), css_class="btn-primary btn-lg"),
@@ -187,29 +254,10 @@ class ApplicationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        phone = cleaned.get("phone")
-        # Without a valid country a national number cannot be judged; the country's own
-        # error says what to fix, and the phone is checked once it is right.
-        if phone and (cleaned.get("country") or phone.lstrip().startswith("+")):
-            number = to_python(phone, region=cleaned.get("country") or None)
-            if number is None or not number.is_valid():
-                self.add_error(
-                    "phone",
-                    forms.ValidationError(
-                        _(
-                            "This does not look like a phone number in %(country)s. "
-                            "Check the digits, or start with + and the country code."
-                        ),
-                        params={
-                            "country": countries.name(self.data.get("country", ""))
-                            or _("the chosen country")
-                        },
-                        code="invalid_phone",
-                    ),
-                )
-            else:
-                cleaned["phone"] = number
-        if not cleaned.get("diagnosis") and not cleaned.get("diagnosis_query", "").strip():
+        check_phone_for_country(self, cleaned)
+        typed = cleaned.get("diagnosis_query", "").strip()
+        # A query refused as too long has its own error; it is not missing.
+        if not cleaned.get("diagnosis") and not typed and "diagnosis_query" not in self.errors:
             self.add_error(
                 "diagnosis_query",
                 forms.ValidationError(
@@ -245,8 +293,12 @@ class ApplicationForm(forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Your answer"),
+        max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": _("Please write your answer.")},
+        error_messages={
+            "required": _("Please write your answer."),
+            "max_length": TOO_LONG_MESSAGE,
+        },
     )
 
     def __init__(self, *args, **kwargs):

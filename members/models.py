@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Sequence
 
@@ -25,6 +26,12 @@ def default_language() -> str:
 
 def language_choices() -> Sequence[tuple[str, str | Promise]]:
     return settings.LANGUAGES
+
+
+def new_link_token() -> str:
+    """The random part of a link emailed to an applicant (signed, in the link): 256 bits,
+    so that a link names nothing that can be guessed or counted, as an id can."""
+    return secrets.token_urlsafe(32)
 
 
 class Relationship(models.TextChoices):
@@ -147,6 +154,15 @@ class Application(ContactDetails):
     # Who applied, in the access log, which outlives the application; a person approved
     # from it takes it on, so that the log follows one person from application to erasure.
     pseudonym = models.UUIDField(_("pseudonym"), default=uuid.uuid4, unique=True, editable=False)
+    # What the links emailed to the applicant name, signed (members/services.py): the one
+    # that confirms the email address, and the one that answers a question.
+    link_token = models.CharField(
+        _("link token"),
+        max_length=64,
+        default=new_link_token,
+        unique=True,
+        editable=False,
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -202,6 +218,10 @@ class ApplicationEvent(models.Model):
         INFORMATION_RECEIVED = "information_received", _("applicant answered")
         CONSULTANT_ASKED = "consultant_asked", _("asked the medical consultant")
         CONSULTANT_ANSWERED = "consultant_answered", _("medical consultant answered")
+        # By retention, when the applicant has not answered (members/retention.py).
+        CLOSED = "closed", _("closed: no answer from the applicant")
+        # Someone sent the form again with the same email address for the same diagnosis.
+        APPLIED_AGAIN = "applied_again", _("applied again with the same email address")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
@@ -378,7 +398,9 @@ class Consultation(models.Model):
     """A question to the medical consultant about one application, and the answer.
 
     The anonymised case is copied here when staff ask, so that what the consultant sees
-    is read from this row alone: never a name, contact detail or note from the applicant.
+    is read from this row alone: the catalogue entry, an age band and (for a diagnosis
+    that enough people share) the country; never a name, contact detail, or anything the
+    applicant wrote, not even the diagnosis as they typed it (members/consultations.py).
     """
 
     application = models.ForeignKey(
@@ -395,9 +417,15 @@ class Consultation(models.Model):
         related_name="+",
         verbose_name=_("diagnosis from the catalogue"),
     )
-    diagnosis_text = models.CharField(_("diagnosis as typed"), max_length=255, blank=True)
     age_band = models.CharField(_("age band"), max_length=16, blank=True)
-    country = CountryField(_("country"))
+    country = CountryField(
+        _("country"),
+        blank=True,
+        help_text=_(
+            "Left out when so few people with the diagnosis are known to the network that "
+            "the country could point to one of them."
+        ),
+    )
     question = models.TextField(_("question"))
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
+from accesslog import services as accesslog
 from outbox import services as outbox
 
 from .models import Application, ContactDetails, Membership, Person
@@ -39,6 +40,10 @@ def erase_person(person: Person, *, by: User | None) -> None:
             leave_group(membership, by=by)
         applications = applications_of(person)
         addresses = {person.email, *applications.values_list("email", flat=True)}
+        # The log outlives the person under their pseudonyms, which name nobody.
+        accesslog.record(by, accesslog.Action.ERASED, "person", person.pseudonym)
+        for pseudonym in applications.values_list("pseudonym", flat=True):
+            accesslog.record(by, accesslog.Action.ERASED, "application", pseudonym)
         group_ids = set(person.memberships.values_list("group_id", flat=True))
         person_erased.send(sender=Person, person_id=person.pk, group_ids=group_ids)
         outbox.erase_recipient(addresses)
@@ -81,7 +86,7 @@ def personal_data(person: Person) -> dict[str, Any]:
     """Everything the network holds about a person (GDPR art. 15), as JSON values: their
     details and sharing choices, memberships, consents with the version of the text they
     saw, applications with what happened to each, the emails sent to them, and what other
-    apps add (the contact lists sent to them, who on the staff read their record)."""
+    apps add (the contact lists sent to them), and when their record was read or changed."""
     data: dict[str, Any] = {
         "person": {
             **{field: _json(getattr(person, field)) for field in _PERSON_FIELDS},
@@ -107,6 +112,9 @@ def personal_data(person: Person) -> dict[str, Any]:
         ],
         "applications": [_application(application) for application in applications_of(person)],
         "emails": outbox.sent_to(person.email),
+        "reads_and_changes_of_your_record": accesslog.records_for(
+            [person.pseudonym, *applications_of(person).values_list("pseudonym", flat=True)]
+        ),
     }
     for _receiver, sections in personal_data_requested.send(sender=Person, person=person):
         if isinstance(sections, dict):

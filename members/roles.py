@@ -11,10 +11,17 @@ from django.db.models import Q
 
 SECRETARIAT = "Secretariat"
 CONSULTANT = "Medical consultant"
+DATA_PROTECTION = "Data protection"
 
 # The secretariat keeps the catalogue, the groups, the associations, the review of
 # applications (consultations included), the members, their contact lists and the outbox.
 SECRETARIAT_APPS = ["diagnoses", "members", "contactlists", "outbox"]
+# It also sees which staff accounts wrong passwords locked, and lifts a lockout (deleting
+# the account's failed attempts) for a colleague who cannot wait for its end.
+SECRETARIAT_LOCKOUT_PERMISSIONS = [
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+]
 
 # The medical consultant reads anonymised cases and answers them, and looks diagnoses up in
 # the catalogue: no permission on any model that holds a name, contact detail or note.
@@ -25,18 +32,40 @@ CONSULTANT_PERMISSIONS = [
 ]
 
 
+# Data protection reads the access log (who on the staff saw or changed whose data) and
+# nothing else. The log watches the secretariat, so the secretariat has no permission on it;
+# nobody may add, change or delete a record (accesslog/admin.py refuses it even to a
+# superuser).
+DATA_PROTECTION_PERMISSIONS = [
+    ("accesslog", "view_accessrecord"),
+]
+
+
 def secretariat_role() -> Group:
     """Staff who review applications and look after members: every permission of the
-    network's own apps."""
-    return _role(SECRETARIAT, Q(content_type__app_label__in=SECRETARIAT_APPS))
+    network's own apps, and the lockouts of staff accounts."""
+    return _role(
+        SECRETARIAT,
+        Q(content_type__app_label__in=SECRETARIAT_APPS) | _only(SECRETARIAT_LOCKOUT_PERMISSIONS),
+    )
 
 
 def consultant_role() -> Group:
     """The medical consultant, who sees the anonymised case and answers the staff's question."""
+    return _role(CONSULTANT, _only(CONSULTANT_PERMISSIONS))
+
+
+def data_protection_role() -> Group:
+    """Staff who look after data protection: they read the access log, filtered by person,
+    staff user and date."""
+    return _role(DATA_PROTECTION, _only(DATA_PROTECTION_PERMISSIONS))
+
+
+def _only(permissions: list[tuple[str, str]]) -> Q:
     only = Q(pk__in=[])
-    for app_label, codename in CONSULTANT_PERMISSIONS:
+    for app_label, codename in permissions:
         only |= Q(content_type__app_label=app_label, codename=codename)
-    return _role(CONSULTANT, only)
+    return only
 
 
 def _role(name: str, permissions: Q) -> Group:

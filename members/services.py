@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accesslog import services as accesslog
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 from outbox import services as outbox
+from outbox.models import OutgoingEmail
 
 from . import emails
 from .consents import CONSENT_TEXTS, ConsentKind
@@ -43,6 +46,16 @@ INFORMATION_SALT = "members.application.information"
 
 class ApplicationRefused(Exception):
     """The application cannot go ahead; the message says why, kindly, to the applicant."""
+
+
+class AlreadyApplied(ApplicationRefused):
+    """The same email address has an application for this diagnosis already: nothing new is
+    recorded. The visitor is answered as for a new application (whether an address has
+    applied is nobody's business but its owner's), and the owner has been told by email."""
+
+    def __init__(self, application: Application):
+        super().__init__(_("We already have this application."))
+        self.application = application
 
 
 class DecisionNotAllowed(Exception):
@@ -69,9 +82,10 @@ class ApplicantDetails:
 def existing_application_for(
     email: str, diagnosis: Diagnosis | None, diagnosis_text: str
 ) -> Application | None:
-    """An open or approved application by the same email for the same diagnosis."""
+    """An open, approved or referred application by the same email for the same diagnosis;
+    one rejected, or closed for want of an answer, does not stand in the way of a new one."""
     applications = Application.objects.filter(email__iexact=email).exclude(
-        status=Application.Status.REJECTED
+        status__in=[Application.Status.REJECTED, Application.Status.CLOSED]
     )
     if diagnosis is not None:
         applications = applications.filter(diagnosis=diagnosis)
@@ -86,8 +100,9 @@ def submit_application(details: ApplicantDetails, consents: dict[str, bool]) -> 
     """Record an application with the consents exactly as given, and send the link that
     confirms the email address. Only a confirmed application reaches the review queue.
 
-    The required consents must be given; a second application by the same email for the
-    same diagnosis is refused.
+    The required consents must be given. A second application by the same email for the
+    same diagnosis is not recorded (`AlreadyApplied`): the first one's log notes the
+    attempt, for staff, and the owner of the address is told (`applied_again`).
     """
     missing = [
         kind for kind, text in CONSENT_TEXTS.items() if text.required and not consents.get(kind)
@@ -95,14 +110,10 @@ def submit_application(details: ApplicantDetails, consents: dict[str, bool]) -> 
     if missing:
         raise ApplicationRefused(_("The network cannot add you without the required consents."))
     details.email = details.email.strip()
-    if existing_application_for(details.email, details.diagnosis, details.diagnosis_text):
-        raise ApplicationRefused(
-            _(
-                "We already have an application from this email address for this diagnosis, "
-                "so there is nothing more to do. If you did not get our email, please look in "
-                "your spam folder or write to us."
-            )
-        )
+    existing = existing_application_for(details.email, details.diagnosis, details.diagnosis_text)
+    if existing is not None:
+        applied_again(existing)
+        raise AlreadyApplied(existing)
     try:
         with transaction.atomic():
             application = Application.objects.create(**vars(details))
@@ -126,20 +137,75 @@ def submit_application(details: ApplicantDetails, consents: dict[str, bool]) -> 
             )
     except IntegrityError as exc:
         # Two submissions of the same form at the same moment: the database kept one.
-        raise ApplicationRefused(_("We already have this application.")) from exc
+        existing = existing_application_for(
+            details.email, details.diagnosis, details.diagnosis_text
+        )
+        if existing is None:
+            raise
+        raise AlreadyApplied(existing) from exc
     return application
 
 
+# The outbox kind of the email that tells the owner of an address that it was used to
+# apply again.
+APPLIED_AGAIN_EMAIL = "applied_again"
+
+
+def applied_again(application: Application) -> ApplicationEvent:
+    """Someone sent the form again with the application's email address, for its diagnosis.
+    The application's log notes it, and the owner of the address is told by email (with a
+    fresh link to confirm it, while it is not confirmed), at most once in
+    NETWORK_APPLIED_AGAIN_EMAIL_HOURS: a form sent over and over must not become a way
+    to flood someone's inbox.
+
+    The outbox is what says whether the owner was told lately: its rows of this kind keep
+    recipient and time (retention blanks only their text), and they go with the application.
+    """
+    hours = settings.NETWORK_APPLIED_AGAIN_EMAIL_HOURS
+    with transaction.atomic():
+        # One attempt at a time per application, so that two at once send one email.
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        told_lately = OutgoingEmail.objects.filter(
+            kind=APPLIED_AGAIN_EMAIL,
+            recipient__iexact=application.email,
+            created_at__gte=timezone.now() - timedelta(hours=hours),
+        ).exists()
+        if told_lately:
+            return record_event(
+                application,
+                ApplicationEvent.Action.APPLIED_AGAIN,
+                note=_("Not told by email: they were told less than %(hours)d hours ago.")
+                % {"hours": hours},
+            )
+        context: dict[str, object] = {"application": application}
+        if application.status == Application.Status.UNCONFIRMED:
+            context["confirm_url"] = confirmation_url(application)
+        return record_event(
+            application,
+            ApplicationEvent.Action.APPLIED_AGAIN,
+            email=emails.render("application_applied_again", context, application.language),
+            kind=APPLIED_AGAIN_EMAIL,
+        )
+
+
 def confirmation_url(application: Application) -> str:
-    token = signing.dumps(application.pk, salt=CONFIRMATION_SALT)
-    return settings.NETWORK_SITE_URL + reverse("members:confirm", args=[token])
+    """The link that confirms the application's email address. It names the application's
+    random link token, signed with the time, never its id."""
+    token = signing.dumps(application.link_token, salt=CONFIRMATION_SALT)
+    with translation.override(application.language):
+        return settings.NETWORK_SITE_URL + reverse("members:confirm", args=[token])
 
 
 def application_for_token(token: str) -> Application:
     """The application a confirmation link belongs to; raises signing.BadSignature
     (or its subclass SignatureExpired) for a link that is forged or too old."""
-    pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.NETWORK_CONFIRMATION_MAX_AGE)
-    return Application.objects.get(pk=pk)
+    link_token = signing.loads(
+        token, salt=CONFIRMATION_SALT, max_age=settings.NETWORK_CONFIRMATION_MAX_AGE
+    )
+    if not isinstance(link_token, str) or not link_token:
+        # Signed by the network, but not a link token: an old link that named the id.
+        raise signing.BadSignature("not a link token")
+    return Application.objects.get(link_token=link_token)
 
 
 def confirm_email(application: Application) -> bool:
@@ -181,7 +247,8 @@ def decision_email(application: Application, decision: str, **context) -> emails
     reason, question).
     """
     if decision == ApplicationEvent.Action.INFORMATION_REQUESTED:
-        context["answer_url"] = information_url(application)
+        number = context.get("question_number") or next_question_number(application)
+        context["answer_url"] = information_url(application, number)
     return emails.draft(
         f"application_{decision}", {"application": application, **context}, application.language
     )
@@ -215,6 +282,9 @@ def _record_decision(
 
 
 def _decided(application: Application, status: str, by: User, **fields) -> None:
+    accesslog.record(
+        by, accesslog.Action.CHANGED, "application", application.pseudonym, ["status", *fields]
+    )
     for field, value in {
         "status": status,
         "decided_at": timezone.now(),
@@ -354,6 +424,9 @@ def request_information(
         application = _awaiting_review(application, _("asked for more information"))
         application.status = Application.Status.AWAITING_INFORMATION
         application.save(update_fields=["status"])
+        accesslog.record(
+            by, accesslog.Action.CHANGED, "application", application.pseudonym, ["status"]
+        )
         _record_decision(
             application,
             ApplicationEvent.Action.INFORMATION_REQUESTED,
@@ -364,18 +437,45 @@ def request_information(
         )
 
 
-def information_url(application: Application) -> str:
-    """The applicant's link to answer, in their language whoever on the staff asks."""
-    token = signing.dumps(application.pk, salt=INFORMATION_SALT)
+def questions_asked(application: Application) -> int:
+    """How many questions the secretariat has asked the applicant."""
+    return application.events.filter(action=ApplicationEvent.Action.INFORMATION_REQUESTED).count()
+
+
+def next_question_number(application: Application) -> int:
+    return questions_asked(application) + 1
+
+
+def information_url(application: Application, question_number: int) -> str:
+    """The applicant's link to answer the secretariat's question number `question_number`
+    (the first is 1), in their language whoever on the staff asks. It names the
+    application's random link token and the question, signed with the time; it answers
+    that question only, and only while it is the latest and waits for its answer."""
+    token = signing.dumps([application.link_token, question_number], salt=INFORMATION_SALT)
     with translation.override(application.language):
         return settings.NETWORK_SITE_URL + reverse("members:answer", args=[token])
 
 
-def application_for_information_token(token: str) -> Application:
-    """The application an answer link belongs to; raises signing.BadSignature for a
-    link that is forged or too old."""
-    pk = signing.loads(token, salt=INFORMATION_SALT, max_age=settings.NETWORK_CONFIRMATION_MAX_AGE)
-    return Application.objects.get(pk=pk)
+def question_for_token(token: str) -> tuple[Application, int]:
+    """The application and question number an answer link names; raises
+    signing.BadSignature for a link that is forged, too old, or of the old kind that named
+    the application's id, and Application.DoesNotExist once the application is gone."""
+    payload = signing.loads(
+        token, salt=INFORMATION_SALT, max_age=settings.NETWORK_CONFIRMATION_MAX_AGE
+    )
+    match payload:
+        case [str(link_token), int(number)] if link_token:
+            return Application.objects.get(link_token=link_token), number
+    raise signing.BadSignature("not an answer link")
+
+
+def is_open_question(application: Application, number: int) -> bool:
+    """Whether question `number` still waits for its answer: the application waits for
+    one, and no newer question has been asked."""
+    return (
+        application.status == Application.Status.AWAITING_INFORMATION
+        and questions_asked(application) == number
+    )
 
 
 def open_question(application: Application) -> str:
@@ -384,20 +484,24 @@ def open_question(application: Application) -> str:
     return asked.values_list("note", flat=True).last() or ""
 
 
-def answer_information_request(application: Application, answer: str) -> bool:
+def answer_information_request(
+    application: Application, answer: str, *, question: int | None = None
+) -> bool:
     """Record the applicant's answer and put the application back in the review queue.
-    Returns whether this call took the answer (a second answer to one question is not)."""
+    Returns whether this call took the answer: a second answer to one question is not
+    taken, nor an answer to `question` (its number) once a newer one has been asked."""
     if not answer.strip():
         raise ApplicationRefused(_("Please write your answer."))
     with transaction.atomic():
-        returned = Application.objects.filter(
-            pk=application.pk, status=Application.Status.AWAITING_INFORMATION
-        ).update(status=Application.Status.AWAITING_REVIEW)
-        if returned:
-            record_event(
-                application, ApplicationEvent.Action.INFORMATION_RECEIVED, note=answer.strip()
-            )
-    return bool(returned)
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if question is None:
+            question = questions_asked(application)
+        if not is_open_question(application, question):
+            return False
+        application.status = Application.Status.AWAITING_REVIEW
+        application.save(update_fields=["status"])
+        record_event(application, ApplicationEvent.Action.INFORMATION_RECEIVED, note=answer.strip())
+    return True
 
 
 # What a group can see of a member (name and relationship always, the rest as chosen):
@@ -455,6 +559,10 @@ def leave_group(membership: Membership, *, by: User | None) -> bool:
                 group_id=membership.group_id,
                 person_id=membership.person_id,
                 reason=MembershipChange.LEFT,
+            )
+            person = Person.objects.only("pseudonym").get(memberships=membership.pk)
+            accesslog.record(
+                by, accesslog.Action.CHANGED, "person", person.pseudonym, ["memberships"]
             )
     return bool(ended)
 
@@ -517,15 +625,16 @@ def record_event(
     by: User | None = None,
     note: str = "",
     email: emails.RenderedEmail | None = None,
+    kind: str = APPLICANT_EMAIL,
 ) -> ApplicationEvent:
-    """Log what happened to an application; an email it carries goes to the outbox, which
-    sends it after the commit."""
+    """Log what happened to an application; an email it carries goes to the outbox (as
+    `kind`), which sends it after the commit."""
     event = ApplicationEvent(application=application, action=action, by=by, note=note)
     if email:
         event.email = outbox.queue_email(
             email,
             application.email,
-            kind=APPLICANT_EMAIL,
+            kind=kind,
             about=_("Application %(number)s: %(action)s")
             % {"number": application.pk, "action": event.get_action_display()},
         )

@@ -7,3 +7,8 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+
+        # The tokens of emailed links stay out of the request logs.
+        from .logfilters import install
+
+        install()

@@ -28,3 +28,29 @@ def check_network_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_staff_sign_in(app_configs, **kwargs):
+    """The lockout after wrong staff passwords (settings/base.py): the network's rule is that
+    20 of them lock the account, at the latest."""
+    errors = []
+    if not 1 <= settings.AXES_FAILURE_LIMIT <= 20:
+        errors.append(
+            Error(
+                f"STAFF_SIGN_IN_FAILURES is {settings.AXES_FAILURE_LIMIT}: 20 wrong passwords "
+                "must lock a staff account.",
+                hint="Set it between 1 and 20 (10 unless set).",
+                id="network.E003",
+            )
+        )
+    if settings.AXES_COOLOFF_TIME.total_seconds() < 60:
+        errors.append(
+            Error(
+                "STAFF_LOCKOUT_MINUTES is less than 1: a locked staff account would not stay "
+                "locked.",
+                hint="Set it to 1 or more minutes (60 unless set).",
+                id="network.E004",
+            )
+        )
+    return errors

@@ -6,7 +6,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import sign_in, views
 
 # The secretariat and the medical consultant both work here. The network's name is read
 # when a page is drawn, not when the URLs are imported: a setting, not a constant.
@@ -16,11 +16,15 @@ admin.site.site_title = _("Staff pages")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    # The staff sign-in, its second factor and its recovery codes (network/sign_in.py).
+    path("account/", include((sign_in.urlpatterns, "two_factor"))),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
     path("", include("members.urls")),
+    path("members/", include("selfservice.urls")),
     path("", include("diagnoses.urls")),
     prefix_default_language=False,
 )

@@ -7,6 +7,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accesslog.admin import AccessLoggedAdmin
+
 from . import composers, services
 from .models import OutgoingEmail
 
@@ -43,8 +45,12 @@ class TroubleFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    """Every email the network sends, the failed ones first."""
+class OutgoingEmailAdmin(AccessLoggedAdmin):
+    """Every email the network sends, the failed ones first.
+
+    An email's page shows its recipient's address and what it said: reading it is logged
+    against the person or application it was written to, as its kind names them.
+    """
 
     list_display = [
         "recipient",
@@ -93,6 +99,9 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             .alias(failed_first=failed_first)
             .order_by("failed_first", "-created_at", "-pk")
         )
+
+    def access_subject(self, email):
+        return composers.addressee_of(email)
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, email):

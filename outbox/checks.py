@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.utils.module_loading import import_string
 
 
 @register()
@@ -32,3 +34,25 @@ def check_outbox_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_email_leaves_over_tls(app_configs, **kwargs):
+    """Contact lists and applicants' details are health data: they leave over SMTP only with
+    STARTTLS or implicit TLS, unless a relay on this machine takes them on (and sends them
+    on over TLS itself), which EMAIL_PLAIN_SMTP_TO_LOCAL_RELAY must say on purpose."""
+    if not issubclass(import_string(settings.EMAIL_BACKEND), SmtpBackend):
+        return []
+    if settings.EMAIL_USE_TLS or settings.EMAIL_USE_SSL:
+        return []
+    if settings.EMAIL_PLAIN_SMTP_TO_LOCAL_RELAY:
+        return []
+    return [
+        Error(
+            "EMAIL_URL sends email over SMTP without TLS: contact lists and applicants' "
+            "details would cross the network in clear.",
+            hint="Use smtp+tls:// (STARTTLS) or smtp+ssl:// (implicit TLS). Only for a relay "
+            "on this machine that sends on over TLS, set EMAIL_PLAIN_SMTP_TO_LOCAL_RELAY=true.",
+            id="outbox.E004",
+        )
+    ]

@@ -23,3 +23,13 @@ if "EMAIL_URL" in env:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Off the production path, plain SMTP is allowed: a developer's test sink, or the SMTP
+# server that the integration tests and the benchmark start on this machine.
+EMAIL_PLAIN_SMTP_TO_LOCAL_RELAY = env.bool("EMAIL_PLAIN_SMTP_TO_LOCAL_RELAY", default=True)
+
+# The embedded mode keeps health data under var/: the database and every email written to
+# var/mail. Only the owner may enter these folders, so each file in them is the owner's
+# alone, also one written later and whatever mode it gets (`make run` gives them 0600 too).
+for folder in (VAR_DIR, VAR_DIR / "mail"):
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import override_settings
 from django.urls import clear_url_caches
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from contactlists.models import GroupChange
 from diagnoses.models import Diagnosis, DiagnosisGroup
@@ -35,6 +39,24 @@ from .seeding import applicant_details
 from .stack import CeleryWorker, SmtpSink, answers, database_url, require
 
 ALL_CONSENTS = dict.fromkeys(CONSENT_TEXTS, True)
+
+# Property tests (Hypothesis): 500 examples each in CI, 50 on a laptop; HYPOTHESIS_PROFILE
+# chooses another. No deadline: a test's speed is measured in bench/, never in a test. Each
+# example runs in the test's own database transaction, rolled back to a savepoint, so a
+# function-scoped fixture serves them all. Examples that failed are kept under var/.
+for _profile, _examples in [("ci", 500), ("dev", 50)]:
+    hypothesis_settings.register_profile(
+        _profile,
+        max_examples=_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        database=DirectoryBasedExampleDatabase(
+            str(base_settings.VAR_DIR / "hypothesis" / "examples")
+        ),
+    )
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 @pytest.fixture
@@ -182,6 +204,13 @@ def danish_site():
     with override_settings(LANGUAGE_CODE=base_settings.LANGUAGE_CODE):
         yield
     clear_url_caches()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no request counted against the rate limits (network/ratelimits.py):
+    they count in the cache, which outlives a test."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import call_command
 from django.urls import reverse
 
+from accesslog.models import AccessRecord
 from contactlists.models import ContactList
 from members import privacy
 from members.models import Application, Membership, Person
@@ -76,11 +77,13 @@ def test_before_leaving_the_scan_finds_the_member_everywhere_they_are(group_of_t
 
 
 def test_leaving_the_network_erases_the_member_and_sends_the_group_a_list_without_them(
-    group_of_two, after_commit, mailoutbox
+    group_of_two, after_commit, mailoutbox, client, secretariat
 ):
     mette, jonas = group_of_two
     before = details_of(mette)
     group = group_of(jonas)
+    client.force_login(secretariat)
+    assert client.get(reverse("admin:members_person_change", args=[mette.pk])).status_code == 200
     mailoutbox.clear()
 
     with after_commit():
@@ -99,6 +102,10 @@ def test_leaving_the_network_erases_the_member_and_sends_the_group_a_list_withou
     for version in ContactList.objects.filter(group=group):
         assert all(entry["full_name"] != "Mette Holm" for entry in version.entries)
     assert [e["full_name"] for e in latest_list(group).entries] == ["Jonas Berg"]
+    # The access log still shows, under her pseudonym alone, that staff read her record
+    # and that she was erased.
+    log = AccessRecord.objects.filter(subject=mette.pseudonym)
+    assert set(log.values_list("action", "username")) >= {("viewed", "sara"), ("erased", "")}
 
 
 def test_deleting_a_person_in_admin_erases_them_the_same_way(

@@ -1,7 +1,9 @@
 """Asking the medical consultant: the secretariat asks about an application from its page;
-the consultant reads only the anonymised case (diagnosis, catalogue matches, age band,
-country, question) and answers in admin; the secretariat reads the answer, and both the
-question and the answer are logged on the application with who and when."""
+the consultant reads only the anonymised case (the catalogue entry, an age band, the
+country when enough people share the diagnosis, the question) and answers in admin; the
+secretariat reads the answer, and both the question and the answer are logged on the
+application with who and when. Nothing the applicant wrote reaches the consultant, not
+even the diagnosis as they typed it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,10 +20,12 @@ from django.utils import timezone
 from members.consultations import (
     ConsultationRefused,
     age_band,
+    anonymised_case,
     answer_consultation,
     ask_consultant,
 )
 from members.models import Application, ApplicationEvent, Consultation
+from members.services import reject_application
 
 from .conftest import confirmed
 from .page import Page
@@ -95,9 +100,11 @@ def test_the_secretariat_asks_the_consultant_answers_and_the_secretariat_reads_t
     on_the_page = client.get(reverse("admin:members_application_change", args=[application.pk]))
     assert ask_url(application) in on_the_page.content.decode()
 
-    asking = client.get(ask_url(application))
-    assert "Alstrom syndrome" in page_text(asking)
-    assert "30-49" in page_text(asking)
+    asking = page_text(client.get(ask_url(application)))
+    assert "Alstrom syndrome" not in asking, "what the applicant typed is not in the case"
+    assert "None: the applicant typed the diagnosis" in asking
+    assert "30-49" in asking
+    assert "left out" in asking, "no country for a diagnosis nobody is known to share"
     response = client.post(ask_url(application), {"question": QUESTION}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse(
@@ -106,16 +113,15 @@ def test_the_secretariat_asks_the_consultant_answers_and_the_secretariat_reads_t
     consultation = Consultation.objects.get()
     assert consultation.application == application
     assert consultation.diagnosis is None
-    assert consultation.diagnosis_text == "Alstrom syndrome"
     assert consultation.age_band == "30-49"
-    assert consultation.country == "DK"
+    assert consultation.country == ""
     assert consultation.question == QUESTION
     assert consultation.asked_by == secretariat
 
     client.force_login(consultant)
     cases = page_text(client.get(reverse("admin:members_consultation_changelist")))
     assert f"Case {consultation.pk}" in cases
-    assert "Alstrom syndrome" in cases
+    assert "no catalogue entry: see the question" in cases
     case_url = reverse("admin:members_consultation_change", args=[consultation.pk])
     case = client.get(case_url)
     assert_nothing_personal(case)
@@ -123,8 +129,10 @@ def test_the_secretariat_asks_the_consultant_answers_and_the_secretariat_reads_t
         case.content.decode()
     )
     text = page_text(case)
-    for shown in [QUESTION, "Alstrom syndrome", "30-49", "Denmark", str(alstrom)]:
+    for shown in [QUESTION, "30-49"]:
         assert shown in text
+    for hidden in ["Alstrom syndrome", "Denmark", str(alstrom), "catalogue matches"]:
+        assert hidden not in text
     response = client.post(case_url, {"answer": ANSWER, "_save": "Save"}, follow=True)
     assert response.status_code == 200
     consultation.refresh_from_db()
@@ -159,7 +167,6 @@ def test_the_case_copies_the_catalogue_diagnosis_and_nothing_personal(secretaria
     consultation = ask_consultant(application, f"  {QUESTION}\n", by=secretariat)
 
     assert consultation.diagnosis == alstrom
-    assert consultation.diagnosis_text == ""
     assert consultation.question == QUESTION
     copied = " ".join(
         str(getattr(consultation, field.attname))
@@ -309,3 +316,59 @@ def test_the_list_of_cases_costs_the_same_number_of_queries_at_any_size(
         response = client.get(url)
 
     assert cases_listed(response) == 21
+
+
+def test_the_case_has_no_place_for_the_diagnosis_as_typed(secretariat, application):
+    consultation = ask_consultant(application, QUESTION, by=secretariat)
+
+    with pytest.raises(FieldDoesNotExist):
+        Consultation._meta.get_field("diagnosis_text")
+    copied = " ".join(
+        str(getattr(consultation, field.attname)) for field in Consultation._meta.concrete_fields
+    )
+    assert "Alstrom" not in copied
+
+
+@pytest.mark.parametrize(("others", "country"), [(3, ""), (4, "DK")])
+def test_the_country_is_left_out_while_few_people_share_the_diagnosis(
+    settings, alstrom, others, country
+):
+    settings.CONSULTANT_COUNTRY_MIN_GROUP = 5
+    application = confirmed(NAME, alstrom)
+    for number in range(others):
+        confirmed(f"Applicant {number}", alstrom)
+    # Someone with another diagnosis does not count.
+    confirmed("Ida Berg", diagnosis_text="Et andet syndrom")
+
+    assert anonymised_case(application)["country"] == country
+
+
+def test_a_rejected_application_does_not_count_towards_the_group(settings, secretariat, alstrom):
+    settings.CONSULTANT_COUNTRY_MIN_GROUP = 2
+    application = confirmed(NAME, alstrom)
+    other = confirmed("Bo Dahl", alstrom)
+    assert anonymised_case(application)["country"] == "DK"
+
+    reject_application(other, "Not rare enough.", by=secretariat)
+
+    assert anonymised_case(application)["country"] == ""
+
+
+def test_a_case_without_a_catalogue_entry_never_names_the_country(settings, application):
+    settings.CONSULTANT_COUNTRY_MIN_GROUP = 0
+
+    assert anonymised_case(application) == {
+        "diagnosis": None,
+        "age_band": "30-49",
+        "country": "",
+    }
+
+
+def test_the_question_form_tells_staff_to_describe_a_diagnosis_without_an_entry(
+    client, secretariat, application
+):
+    client.force_login(secretariat)
+
+    text = page_text(client.get(ask_url(application)))
+
+    assert "describe the diagnosis in your own words" in text

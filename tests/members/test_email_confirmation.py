@@ -26,12 +26,19 @@ def confirm_url(token: str) -> str:
     return reverse("members:confirm", args=[token])
 
 
-def token_for(pk, *, age: timedelta = timedelta(0), salt: str = services.CONFIRMATION_SALT):
-    """A link's token as the app signs it, made `age` ago."""
+def token_for(
+    application: Application,
+    *,
+    age: timedelta = timedelta(0),
+    salt: str = services.CONFIRMATION_SALT,
+    payload=None,
+):
+    """A link's token as the app signs it (the application's random link token, or else
+    `payload`), made `age` ago."""
     with mock.patch(
         "django.core.signing.time.time", return_value=time.time() - age.total_seconds()
     ):
-        return signing.dumps(pk, salt=salt)
+        return signing.dumps(application.link_token if payload is None else payload, salt=salt)
 
 
 @pytest.fixture
@@ -104,14 +111,15 @@ def test_the_link_after_a_decision_says_so_and_changes_nothing(
 
 
 def tampered_tokens(application: Application, other: Application) -> dict[str, str]:
-    good = token_for(application.pk)
+    good = token_for(application)
     payload, rest = good.split(":", 1)
-    other_payload = token_for(other.pk).split(":", 1)[0]
+    other_payload = token_for(other).split(":", 1)[0]
     return {
         "signature-changed": good[:-1] + ("A" if good[-1] != "A" else "B"),
         "signature-cut-off": good.rsplit(":", 1)[0],
         "pointed-at-another-application": f"{other_payload}:{rest}",
-        "signed-with-another-salt": token_for(application.pk, salt="members.other.purpose"),
+        "signed-with-another-salt": token_for(application, salt="members.other.purpose"),
+        "an-answer-link": services.information_url(application, 1).rsplit("/", 2)[-2],
         "not-a-token": "hello",
     }
 
@@ -123,6 +131,7 @@ def tampered_tokens(application: Application, other: Application) -> dict[str, s
         "signature-cut-off",
         "pointed-at-another-application",
         "signed-with-another-salt",
+        "an-answer-link",
         "not-a-token",
     ],
 )
@@ -138,8 +147,33 @@ def test_a_tampered_link_does_not_work_and_changes_nothing(client, application, 
     assert_unchanged(other)
 
 
+def test_the_link_names_a_random_token_and_not_the_applications_id(application, mailoutbox):
+    token = link_in_email(mailoutbox).rstrip("/").rsplit("/", 1)[-1]
+
+    named = signing.loads(token, salt=services.CONFIRMATION_SALT)
+
+    assert named == application.link_token
+    assert len(named) >= 43, "256 random bits, in URL-safe base64"
+
+
+def test_an_old_link_that_names_the_id_no_longer_works(client, application):
+    token = token_for(application, payload=application.pk)
+
+    response = client.get(confirm_url(token))
+
+    assert response.status_code == 400
+    assert LINK_DOES_NOT_WORK in response.content.decode()
+    assert_unchanged(application)
+
+
+def test_each_application_has_its_own_link_token(application, kabuki):
+    other = submitted("Aud Hansen", kabuki)
+
+    assert other.link_token != application.link_token
+
+
 def test_a_link_for_an_application_that_is_gone_does_not_work(client, application):
-    token = token_for(application.pk)
+    token = token_for(application)
     application.delete()
 
     response = client.get(confirm_url(token))
@@ -150,7 +184,7 @@ def test_a_link_for_an_application_that_is_gone_does_not_work(client, applicatio
 
 def test_a_link_older_than_the_maximum_age_does_not_work(client, application, settings):
     settings.NETWORK_CONFIRMATION_MAX_AGE = 14 * 24 * 3600
-    token = token_for(application.pk, age=timedelta(days=15))
+    token = token_for(application, age=timedelta(days=15))
 
     response = client.get(confirm_url(token))
 
@@ -161,7 +195,7 @@ def test_a_link_older_than_the_maximum_age_does_not_work(client, application, se
 
 def test_a_link_within_the_maximum_age_still_works(client, application, settings):
     settings.NETWORK_CONFIRMATION_MAX_AGE = 14 * 24 * 3600
-    token = token_for(application.pk, age=timedelta(days=13))
+    token = token_for(application, age=timedelta(days=13))
 
     response = client.get(confirm_url(token))
 

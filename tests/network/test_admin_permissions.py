@@ -25,6 +25,8 @@ from django.db.models import ForeignObjectRel
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils.regex_helper import normalize
 
+from accesslog import services as accesslog
+from accesslog.models import AccessRecord
 from contactlists.models import ContactList, Delivery
 from diagnoses.models import Association
 from members import services
@@ -34,6 +36,7 @@ from members.roles import consultant_role, secretariat_role
 
 from ..conftest import ALL_CONSENTS
 from ..seeding import applicant_details
+from .signing_in import sign_in_records
 
 
 @dataclass
@@ -123,7 +126,7 @@ def apply(someone: Someone, diagnosis) -> Application:
 
 
 @pytest.fixture
-def seeded(alstrom, secretariat, django_capture_on_commit_callbacks) -> dict:
+def seeded(alstrom, secretariat, django_user_model, django_capture_on_commit_callbacks) -> dict:
     """A member whose group's list has been sent, an applicant in the review queue about whom
     the consultant was asked, and an association: the objects that admin pages open, by model."""
     association = Association.objects.create(name="Nordic Alstrom Association")
@@ -133,6 +136,7 @@ def seeded(alstrom, secretariat, django_capture_on_commit_callbacks) -> dict:
     application = apply(APPLICANT, alstrom)
     consultation = ask_consultant(application, "Rare enough?", by=secretariat)
     delivery = Delivery.objects.get(person=membership.person)
+    looked_at = accesslog.record(secretariat, "viewed", "person", membership.person.pseudonym)
     return {
         Application: application,
         ReviewQueue: ReviewQueue.objects.get(pk=application.pk),
@@ -142,6 +146,8 @@ def seeded(alstrom, secretariat, django_capture_on_commit_callbacks) -> dict:
         Delivery: delivery,
         ContactList: delivery.contact_list,
         Association: association,
+        AccessRecord: looked_at,
+        **sign_in_records(django_user_model),
     }
 
 
@@ -195,8 +201,9 @@ def fillings(params: set[str], model, seeded: dict) -> list[dict]:
         "url": ["no-such-page/"],
     }
     if model is not None:
-        # The primary key, as ModelAdmin names it, and as UserAdmin's password page does.
-        choices["object_id"] = choices["id"] = [object_of(model, seeded).pk]
+        # The primary key, as ModelAdmin names it, as UserAdmin's password page does, and as
+        # django-otp's pages of an authenticator app's key do.
+        choices["object_id"] = choices["id"] = choices["pk"] = [object_of(model, seeded).pk]
     unknown = params - choices.keys()
     if unknown:
         pytest.fail(f"Cannot fill {sorted(unknown)} in an admin URL: teach `fillings` about it.")
@@ -282,7 +289,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_from_every_admin_page(visitor, 
         if response.status_code == 404:
             continue
         assert response.status_code == 200, url
-        assert response.resolver_match.view_name == "admin:login", url
+        assert response.resolver_match.view_name == "two_factor:login", url
         assert url.startswith(sign_in) or response.redirect_chain, url
 
 

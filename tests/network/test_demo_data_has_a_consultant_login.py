@@ -6,17 +6,14 @@ from __future__ import annotations
 from django.urls import reverse
 
 from .conftest import printed_login
+from .signing_in import sign_in
 
 
 def test_the_consultant_signs_in_to_the_cases_and_not_to_the_review(load, client):
     output = load()
     username, password = printed_login(output, "Consultant")
 
-    response = client.post(
-        reverse("admin:login"),
-        {"username": username, "password": password, "next": reverse("admin:index")},
-        follow=True,
-    )
+    response = sign_in(client, username, password, follow=True)
 
     assert response.context["user"].username == username
     index = response.content.decode()

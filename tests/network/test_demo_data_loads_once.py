@@ -12,6 +12,7 @@ from members.models import Application, Membership, Person
 from network import demo
 
 from .conftest import printed_login
+from .signing_in import sign_in
 
 
 def counts() -> dict[str, int]:
@@ -35,11 +36,7 @@ def test_the_demo_data_gives_diagnoses_groups_applications_and_a_staff_login(
     assert sorted(a.full_name for a in waiting) == sorted(w[0] for w in demo.WAITING)
 
     username, password = printed_login(output)
-    response = client.post(
-        reverse("admin:login"),
-        {"username": username, "password": password, "next": reverse("admin:index")},
-        follow=True,
-    )
+    response = sign_in(client, username, password, follow=True)
     assert response.redirect_chain[-1][0] == reverse("admin:index")
     assert response.context["user"].is_authenticated
     assert response.context["user"].username == username

@@ -12,7 +12,13 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-PAGES = ["home", "members:apply", "members:application_sent", "diagnoses:associations"]
+PAGES = [
+    "home",
+    "privacy",
+    "members:apply",
+    "members:application_sent",
+    "diagnoses:associations",
+]
 URL_ATTRIBUTES = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background"}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)|@import\s+['"]([^'"]+)""")
 

@@ -13,12 +13,13 @@ from members.models import Application, Person
 from members.services import ApplicantDetails
 
 
-def test_the_staff_pages_carry_the_network_name_as_it_is_set(client, settings):
-    # reverse() imports the URLs, and with them the admin site, before the name is set.
+def test_the_staff_pages_carry_the_network_name_as_it_is_set(db, client, settings):
+    # reverse() imports the URLs, and with them the admin site, before the name is set. The
+    # admin's sign-in page sends on to the staff sign-in, which keeps its steps in the session.
     login = reverse("admin:login")
     settings.NETWORK_NAME = "Nordic Network for Ultra-Rare Diagnoses"
 
-    page = client.get(login).content.decode()
+    page = client.get(login, follow=True).content.decode()
 
     assert "Nordic Network for Ultra-Rare Diagnoses: staff pages" in page
 
