@@ -12,7 +12,7 @@ class SelfServiceConfig(AppConfig):
     def ready(self) -> None:
         from outbox import composers
 
-        from .services import SIGN_IN_EMAIL
+        from .services import SIGN_IN_EMAIL, SignInComposer
 
-        # Written in full when the member asks for it: stored.
-        composers.register_stored(SIGN_IN_EMAIL, label=_("sign-in link"))
+        # Written as it is sent, so that no live link is stored.
+        composers.register(SIGN_IN_EMAIL, SignInComposer, label=_("sign-in link"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -32,6 +33,7 @@ from members.models import Membership, Person
 from members.services import current_consents
 from outbox import emails
 from outbox import services as outbox
+from outbox.composers import Withdrawn
 from outbox.models import OutgoingEmail
 
 # The outbox kind of the email that carries a sign-in link.
@@ -127,26 +129,48 @@ def ask_for_sign_in_link(address: str) -> None:
 
 
 def send_sign_in_link(address: str) -> OutgoingEmail | None:
-    """Queue a sign-in link to the member with this address, in their language; nothing
-    for an address that is nobody's (and nothing to that address either: the network does
-    not write to people who are not members). Sending twice does no harm: the first link
-    used ends the other."""
+    """Queue a sign-in link to the member with this address; nothing for an address that
+    is nobody's (and nothing to that address either: the network does not write to people
+    who are not members). Sending twice does no harm: the first link used ends the other.
+
+    The link is written when the email is sent (`SignInComposer`), never stored: the
+    outbox admin shows staff no live link to a member's page."""
     person = Person.objects.filter(email__iexact=address.strip()).first()
     if person is None:
         return None
-    email = emails.render(
-        SIGN_IN_EMAIL,
-        {
-            "person": person,
-            "sign_in_url": sign_in_url(person),
-            "valid_minutes": max(settings.MEMBER_SIGN_IN_MAX_AGE // 60, 1),
-        },
-        person.language,
-    )
+    batch = OutgoingEmail.new_batch()
     with transaction.atomic():
-        return outbox.queue_email(
-            email, person.email, kind=SIGN_IN_EMAIL, about=str(_("sign-in link"))
+        [email] = outbox.queue_composed(
+            SIGN_IN_EMAIL, batch, [person.email], about=str(_("sign-in link"))
         )
+        outbox.start_sending(batch, 1)
+    return email
+
+
+class SignInComposer:
+    """Writes the sign-in email as it is sent, in the member's language (registered for the
+    outbox kind "sign_in" in apps.py)."""
+
+    def _person(self, email: OutgoingEmail) -> Person | None:
+        return Person.objects.filter(email__iexact=email.recipient).first()
+
+    def message(self, email: OutgoingEmail) -> EmailMessage:
+        person = self._person(email)
+        if person is None:
+            raise Withdrawn(_("The address is no longer a member's."))
+        written = emails.render(
+            SIGN_IN_EMAIL,
+            {
+                "person": person,
+                "sign_in_url": sign_in_url(person),
+                "valid_minutes": max(settings.MEMBER_SIGN_IN_MAX_AGE // 60, 1),
+            },
+            person.language,
+        )
+        return emails.message(written, email.recipient)
+
+    def refuse_resend(self, email: OutgoingEmail) -> str | None:
+        return str(_("A sign-in link is not sent again: the member asks for a new one."))
 
 
 @dataclass
