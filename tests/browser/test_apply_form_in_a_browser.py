@@ -3,46 +3,21 @@ with the keyboard alone, and it keeps what was typed when something is wrong."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from members.models import Application
 
-from ..stack import require
-
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def page(live_server):
-    require(
-        CHROMIUM.exists(), "needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
-    )
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    # Playwright runs an event loop in this thread; Django's ORM calls in the test are
-    # still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(locale="en")
-        page.set_default_timeout(10_000)
-        # The suite speaks English, the site default under test settings.
-        page.goto(f"{live_server.url}/apply/")
-        yield page
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+def page(browser, live_server):
+    page = browser.new_page(locale="en")
+    page.set_default_timeout(10_000)
+    # The suite speaks English, the site default under test settings.
+    page.goto(f"{live_server.url}/apply/")
+    yield page
+    page.close()
 
 
 def test_an_applicant_can_search_the_catalogue_and_apply_with_the_keyboard_alone(page, kabuki):

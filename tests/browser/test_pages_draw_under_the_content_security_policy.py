@@ -5,41 +5,13 @@ Permissions-Policy names only features the browser knows."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from ..members.conftest import confirmed
-from ..stack import require
+from .conftest import signed_in_context
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser():
-    require(
-        CHROMIUM.exists(), "needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
-    )
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def complaints_while_visiting(page, urls: list[str]) -> list[str]:
@@ -80,12 +52,7 @@ def test_the_public_pages_draw_without_a_refusal(browser, live_server, alstrom):
 
 def test_the_staff_pages_draw_without_a_refusal(browser, live_server, alstrom, secretariat):
     application = confirmed("Aud Hansen", alstrom)
-    client = Client()
-    client.force_login(secretariat)
-    context = browser.new_context(locale="en")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    context = signed_in_context(browser, live_server, secretariat, locale="en")
     page = context.new_page()
     page.set_default_timeout(10_000)
 
