@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
-from django.core.checks import Error, register
+from django.conf.locale import LANG_INFO
+from django.core.checks import Error, Warning, register
 from django_countries import countries
 
 
@@ -51,6 +54,54 @@ def check_staff_sign_in(app_configs, **kwargs):
                 "locked.",
                 hint="Set it to 1 or more minutes (60 unless set).",
                 id="network.E004",
+            )
+        )
+    return errors
+
+
+@register()
+def check_languages(app_configs, **kwargs):
+    """NETWORK_LANGUAGES and NETWORK_DEFAULT_LANGUAGE (settings/base.py): the default must be
+    offered, and every language offered must be one Django can speak and we have words for."""
+    errors = []
+    offered = [code for code, _name in settings.LANGUAGES]
+    unknown = [code for code in offered if code not in LANG_INFO]
+    if unknown:
+        errors.append(
+            Error(
+                f"NETWORK_LANGUAGES has unknown language codes: {', '.join(unknown)}.",
+                hint="Use language codes Django knows, e.g. da,en,sv,nb,fi.",
+                id="network.E005",
+            )
+        )
+    if settings.LANGUAGE_CODE not in offered:
+        errors.append(
+            Error(
+                f"NETWORK_DEFAULT_LANGUAGE is {settings.LANGUAGE_CODE!r}, which "
+                "NETWORK_LANGUAGES does not offer: visitors would get a language they cannot "
+                "choose.",
+                hint=f"Set it to one of {', '.join(offered)}, or offer it.",
+                id="network.E006",
+            )
+        )
+    untranslated = [
+        code
+        for code in offered
+        if code != "en"
+        and code in LANG_INFO
+        and not any(
+            (path / code / "LC_MESSAGES" / "django.mo").exists()
+            for path in map(Path, settings.LOCALE_PATHS)
+        )
+    ]
+    if untranslated:
+        errors.append(
+            Warning(
+                f"NETWORK_LANGUAGES offers {', '.join(untranslated)} with no translation in "
+                "locale/: those pages and emails would be in English.",
+                hint="Add the language to the Makefile's CATALOGUES, run `make messages` and "
+                "translate the catalogue.",
+                id="network.W001",
             )
         )
     return errors

@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from . import languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -177,14 +179,11 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-LANGUAGE_CODE = "da"
-LANGUAGES = [
-    ("da", _("Danish")),
-    ("en", _("English")),
-    ("sv", _("Swedish")),
-    ("nb", _("Norwegian Bokmål")),
-    ("fi", _("Finnish")),
-]
+# The languages the network's pages and emails are offered in, and the one a visitor gets
+# before they choose (the one without a prefix in the address): NETWORK_LANGUAGES=da,en,sv
+# and NETWORK_DEFAULT_LANGUAGE=da, checked by network/checks.py.
+LANGUAGES = languages.offered(env.list("NETWORK_LANGUAGES", default=["da", "en", "sv", "nb", "fi"]))
+LANGUAGE_CODE = env("NETWORK_DEFAULT_LANGUAGE", default="da")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
@@ -199,25 +198,31 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
-# The network itself: a sibling network changes these, not the code.
-NETWORK_NAME = env("NETWORK_NAME", default="Contact Network for Rare Diagnoses")
+# The network itself: a sibling network changes these, not the code. The name and the
+# rarity rule are worded per language: NETWORK_NAME_DA, NETWORK_NAME_SV... where set, else
+# NETWORK_NAME in every language, else the default below in the reader's language.
+_worded_in = [code for code, _name in LANGUAGES]
+NETWORK_NAME = languages.in_each_language(
+    "NETWORK_NAME", _("Contact Network for Rare Diagnoses"), _worded_in
+)
 NETWORK_CONTACT_EMAIL = env("NETWORK_CONTACT_EMAIL", default="secretariat@example.org")
 NETWORK_ALLOWED_COUNTRIES = env.list(
     "NETWORK_ALLOWED_COUNTRIES", default=["DK", "SE", "NO", "GL", "FO"]
 )
 NETWORK_SITE_URL = env("NETWORK_SITE_URL", default="http://127.0.0.1:8000")
 # Shown to reviewers beside each diagnosis' prevalence judgement.
-NETWORK_RARITY_RULE = env(
+NETWORK_RARITY_RULE = languages.in_each_language(
     "NETWORK_RARITY_RULE",
-    default=(
+    _(
         "At most about 1,000 people in Denmark (the EU definition: at most 5 in 10,000), "
         "and serious enough to need special effort in treatment or social support."
     ),
+    _worded_in,
 )
 # The privacy page (/privacy/, linked from every page and email). The controller is the
 # body responsible for the members' data: the network itself unless a deployment names
 # its legal body; its postal address is shown as written (commas and all).
-NETWORK_CONTROLLER_NAME = env("NETWORK_CONTROLLER_NAME", default=NETWORK_NAME)
+NETWORK_CONTROLLER_NAME = env("NETWORK_CONTROLLER_NAME", default=None) or NETWORK_NAME
 NETWORK_CONTROLLER_ADDRESS = env("NETWORK_CONTROLLER_ADDRESS", default="")
 # Where members write about their data: access, corrections, erasure, consents.
 NETWORK_PRIVACY_CONTACT = env("NETWORK_PRIVACY_CONTACT", default=NETWORK_CONTACT_EMAIL)

@@ -7,7 +7,6 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 
 from members import services
 from members.models import Application, Person
@@ -40,7 +39,7 @@ def test_the_worker_writes_to_each_reader_in_their_language(
 
     assert stack.smtp.wait_for(1) == 1
     [confirmation] = stack.smtp.to("freja.christensen@example.org")
-    assert confirmation.subject == f"Bekræft din ansøgning til {settings.NETWORK_NAME}"
+    assert confirmation.subject == "Bekræft din ansøgning til Kontaktnetværk for sjældne diagnoser"
     assert "Åbn dette link for at bekræfte din e-mailadresse" in confirmation.text()
     link = re.search(r"https?://\S+/apply/confirm/\S+/", confirmation.text()).group(0)
     assert "Din e-mail er bekræftet" in client.get(urlparse(link).path).content.decode()

@@ -54,7 +54,7 @@ def test_a_danish_applicant_is_sent_the_confirmation_in_danish(
     assert "Tjek nu din e-mail" in client.get(response.url).content.decode()
     assert Application.objects.get().language == "da"
     [email] = mailoutbox
-    assert email.subject == f"Bekræft din ansøgning til {settings.NETWORK_NAME}"
+    assert email.subject == "Bekræft din ansøgning til Kontaktnetværk for sjældne diagnoser"
     assert email.body.startswith("Kære Freja Christensen")
     assert "Åbn dette link for at bekræfte din e-mailadresse" in email.body
     assert "Din ansøgning gælder: Alström syndrome (ORPHA:64)." in email.body

@@ -64,3 +64,34 @@ def test_a_lease_shorter_than_the_longest_send_is_reported(settings):
 
     assert set(errors) == {"outbox.E003"}
     assert "240 s" in errors["outbox.E003"].msg
+
+
+def test_a_default_language_the_network_does_not_offer_is_reported(settings):
+    settings.LANGUAGES = [("da", "Danish"), ("en", "English")]
+    settings.LANGUAGE_CODE = "sv"
+
+    errors = network_errors()
+
+    assert set(errors) == {"network.E006"}
+    assert "'sv'" in errors["network.E006"].msg
+
+
+def test_an_unknown_language_code_is_reported_by_name(settings):
+    settings.LANGUAGES = [("da", "Danish"), ("xx", "Xish")]
+    settings.LANGUAGE_CODE = "da"
+
+    errors = network_errors()
+
+    assert set(errors) == {"network.E005"}
+    assert "xx" in errors["network.E005"].msg
+
+
+def test_a_language_without_a_translation_is_a_warning(settings):
+    settings.LANGUAGES = [("da", "Danish"), ("de", "German")]
+    settings.LANGUAGE_CODE = "da"
+
+    errors = network_errors()
+
+    assert set(errors) == {"network.W001"}
+    assert not errors["network.W001"].is_serious()
+    assert "de" in errors["network.W001"].msg
