@@ -45,12 +45,24 @@ lock: | $(UV)
 # made readable by their owner only, as settings/local.py keeps var/ itself.
 PRIVATE := umask 077 &&
 
+# The links in its emails, and the host names it answers to, follow HOST unless the
+# environment sets them.
+run: export NETWORK_SITE_URL ?= http://$(HOST)
+run: export ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(firstword $(subst :, ,$(HOST)))
 run: $(STAMP)
 	$(PRIVATE) $(PY) manage.py migrate --noinput -v0
 	$(PRIVATE) $(PY) manage.py load_demo_data
 	@echo "The network:  http://$(HOST)/"
 	@echo "Admin:        http://$(HOST)/admin/"
-	@echo "Emails sent:  $(CURDIR)/var/mail/"
+	@if [ -n "$$EMAIL_URL" ]; then \
+		echo "Emails:       sent through the SMTP server that EMAIL_URL names"; \
+	else \
+		echo "Emails:       written as files to $(CURDIR)/var/mail/"; \
+	fi
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "Tasks:        queued in Redis; nothing is sent until a worker runs: start"; \
+		echo "              'make worker' and 'make beat' in two more terminals"; \
+	fi
 	$(PRIVATE) $(PY) manage.py runserver $(HOST)
 
 lint: $(STAMP)

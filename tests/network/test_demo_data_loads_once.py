@@ -54,3 +54,18 @@ def test_loading_the_demo_data_twice_adds_nothing_and_prints_the_same_login(load
 
     assert counts() == loaded
     assert printed_login(second) == printed_login(first)
+
+
+def test_the_demo_emails_are_kept_apart_from_the_newcomers_own(
+    transactional_db, load, settings, tmp_path
+):
+    # As in the embedded mode: emails written as files to var/mail/ as each approval commits.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+
+    output = load()
+
+    demo_mail = sorted((tmp_path / "mail" / "demo").glob("*.log"))
+    assert demo_mail, "the demo's members were welcomed and sent their lists"
+    assert f"{len(demo_mail)} email files are in {tmp_path / 'mail' / 'demo'}/" in output
+    assert list((tmp_path / "mail").glob("*.log")) == []

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,7 +41,8 @@ class Command(BaseCommand):
         created = {}
         if not User.objects.filter(username=STAFF_USERNAME).exists():
             staff, created[STAFF_USERNAME] = staff_login(STAFF_USERNAME, secretariat_role())
-            self.load(staff)
+            with mail_kept_apart(self.stdout):
+                self.load(staff)
         if not User.objects.filter(username=CONSULTANT_USERNAME).exists():
             _consultant, created[CONSULTANT_USERNAME] = staff_login(
                 CONSULTANT_USERNAME, consultant_role()
@@ -113,6 +116,25 @@ class Command(BaseCommand):
         application = services.submit_application(details, dict.fromkeys(CONSENT_TEXTS, True))
         services.confirm_email(application)
         return application
+
+
+@contextmanager
+def mail_kept_apart(stdout):
+    """The demo's own emails (its members' welcomes and lists, dozens of them) moved from
+    var/mail/ to var/mail/demo/, so that a newcomer finds their own confirmation email in
+    var/mail/ alone. Only where emails are written to files: SMTP sends them as it would."""
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+        yield
+        return
+    mail = Path(settings.EMAIL_FILE_PATH)
+    before = set(mail.glob("*.log"))
+    yield
+    demo_mail = mail / "demo"
+    demo_mail.mkdir(mode=0o700, parents=True, exist_ok=True)
+    written = sorted(set(mail.glob("*.log")) - before)
+    for path in written:
+        path.rename(demo_mail / path.name)
+    stdout.write(f"The demo data's {len(written)} email files are in {demo_mail}/.")
 
 
 def staff_login(username: str, role: Group) -> tuple[AbstractUser, str]:
