@@ -51,6 +51,7 @@ run: export NETWORK_SITE_URL ?= http://$(HOST)
 run: export ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(firstword $(subst :, ,$(HOST)))
 run: $(STAMP)
 	$(PRIVATE) $(PY) manage.py migrate --noinput -v0
+	$(PRIVATE) $(PY) manage.py setup_roles >/dev/null
 	$(PRIVATE) $(PY) manage.py load_demo_data
 	@echo "The network:  http://$(HOST)/"
 	@echo "Admin:        http://$(HOST)/admin/"

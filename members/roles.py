@@ -12,10 +12,11 @@ from django.db.models import Q
 SECRETARIAT = "Secretariat"
 CONSULTANT = "Medical consultant"
 DATA_PROTECTION = "Data protection"
+BOARD = "Board"
 
 # The secretariat keeps the catalogue, the groups, the associations, the review of
 # applications (consultations included), the members, their contact lists and the outbox.
-SECRETARIAT_APPS = ["diagnoses", "members", "contactlists", "outbox"]
+SECRETARIAT_APPS = ["diagnoses", "members", "contactlists", "outbox", "overview"]
 # It also sees which staff accounts wrong passwords locked, and lifts a lockout (deleting
 # the account's failed attempts) for a colleague who cannot wait for its end.
 SECRETARIAT_LOCKOUT_PERMISSIONS = [
@@ -40,6 +41,11 @@ DATA_PROTECTION_PERMISSIONS = [
     ("accesslog", "view_accessrecord"),
 ]
 
+# The board follows the network on the dashboard (overview/): figures only, never a name.
+BOARD_PERMISSIONS = [
+    ("overview", "view_dashboard"),
+]
+
 
 def secretariat_role() -> Group:
     """Staff who review applications and look after members: every permission of the
@@ -59,6 +65,11 @@ def data_protection_role() -> Group:
     """Staff who look after data protection: they read the access log, filtered by person,
     staff user and date."""
     return _role(DATA_PROTECTION, _only(DATA_PROTECTION_PERMISSIONS))
+
+
+def board_role() -> Group:
+    """Members of the network's board: they read the dashboard and nothing else."""
+    return _role(BOARD, _only(BOARD_PERMISSIONS))
 
 
 def _only(permissions: list[tuple[str, str]]) -> Q:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "members",
     "contactlists",
     "selfservice",
+    "overview",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,9 @@ NETWORK_PRIVACY_CONTACT = env("NETWORK_PRIVACY_CONTACT", default=NETWORK_CONTACT
 NETWORK_SUPERVISORY_AUTHORITY = env(
     "NETWORK_SUPERVISORY_AUTHORITY", default="Datatilsynet, www.datatilsynet.dk"
 )
+# A group of this many members could found its own association: the dashboard counts the
+# groups this size or larger that have none.
+NETWORK_ASSOCIATION_READY_MEMBERS = env.int("NETWORK_ASSOCIATION_READY_MEMBERS", default=15)
 # How long a confirmation link in the sign-up email stays valid.
 NETWORK_CONFIRMATION_MAX_AGE = env.int("NETWORK_CONFIRMATION_MAX_AGE", default=14 * 24 * 3600)
 # How long a member's sign-in link works (it works once in any case), in seconds.
