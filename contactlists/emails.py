@@ -207,6 +207,12 @@ class ContactListMessages:
                 "is_welcome": delivery.is_welcome,
                 "member_count": len(self.contact_list.entries),
                 "new_count": parts.new_count,
+                # Many members are alone in their group for years: the welcome says so
+                # kindly, and the first list with someone else on it says so warmly.
+                "is_alone": len(self.contact_list.entries) == 1,
+                "no_longer_alone": not delivery.is_welcome
+                and parts.new_count > 0
+                and len(self.contact_list.entries) - parts.new_count == 1,
                 "members_text": mark_safe(shared.text.stand_in),  # noqa: S308 (a token: nothing to escape)
                 "members_html": mark_safe(shared.html.stand_in),  # noqa: S308 (a token: nothing to escape)
             },
