@@ -83,7 +83,8 @@ class ApproveForm(DecisionForm):
 
     group = forms.ModelChoiceField(
         label=_("Diagnosis group"),
-        queryset=DiagnosisGroup.objects.exclude(status=DiagnosisGroup.Status.CLOSED),
+        # A group with its own association admits no one new: the applicant is referred.
+        queryset=DiagnosisGroup.objects.filter(status=DiagnosisGroup.Status.OPEN),
         required=False,
         empty_label=_("The group that covers the diagnosis (created from it if none does)"),
     )
@@ -92,6 +93,10 @@ class ApproveForm(DecisionForm):
         cleaned = super().clean()
         if not cleaned.get("group") and self.application.diagnosis is None:
             self.add_error("group", services.FREE_TEXT_NEEDS_GROUP)
+        elif not cleaned.get("group"):
+            covering = services.group_for(self.application, create=False)
+            if covering.status == DiagnosisGroup.Status.HAS_ASSOCIATION:
+                self.add_error("group", services.has_its_own_association(covering))
         return cleaned
 
     def email_context(self):
@@ -150,7 +155,16 @@ class ReferForm(DecisionForm):
     def __init__(self, application, *args, **kwargs):
         super().__init__(application, *args, **kwargs)
         if application.diagnosis:
-            covering = Association.objects.covering(application.diagnosis).first()
+            # The association the diagnosis' own group founded, else one that covers it.
+            founded = (
+                DiagnosisGroup.objects.covering(application.diagnosis)
+                .filter(status=DiagnosisGroup.Status.HAS_ASSOCIATION)
+                .values("association")
+            )
+            covering = (
+                Association.objects.filter(pk__in=founded).first()
+                or Association.objects.covering(application.diagnosis).first()
+            )
             self.fields["association"].initial = covering
 
     def email_context(self):

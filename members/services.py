@@ -224,6 +224,15 @@ def confirm_email(application: Application) -> bool:
 FREE_TEXT_NEEDS_GROUP = _("The diagnosis was typed as free text: choose the group to approve into.")
 
 
+def has_its_own_association(group: DiagnosisGroup) -> str:
+    """Why nobody new joins a group that founded its own association: they are referred to
+    it instead."""
+    return _(
+        "%(group)s has its own association, %(association)s, and admits no one new: refer "
+        "the applicant to it."
+    ) % {"group": group, "association": group.association}
+
+
 def group_for(application: Application, *, create: bool = True) -> DiagnosisGroup:
     """The group that covers the application's catalogue diagnosis; when none does, one
     named after the diagnosis (created, or with `create=False` only described, as when
@@ -314,6 +323,8 @@ def approve_application(
         group = group or group_for(application)
         if group.status == DiagnosisGroup.Status.CLOSED:
             raise DecisionNotAllowed(_("%(group)s is closed to new members.") % {"group": group})
+        if group.status == DiagnosisGroup.Status.HAS_ASSOCIATION:
+            raise DecisionNotAllowed(has_its_own_association(group))
         person = Person.objects.filter(email__iexact=application.email).first()
         if person is None:
             person = Person.objects.create(
