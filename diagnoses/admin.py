@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
@@ -35,10 +36,38 @@ class DiagnosisAdmin(admin.ModelAdmin):
         save_diagnosis(form.instance)
 
 
+class GroupSizeFilter(admin.SimpleListFilter):
+    """Groups by how many members they have now: none, one member alone, or enough to
+    found an association (NETWORK_ASSOCIATION_READY_MEMBERS)."""
+
+    title = _("members")
+    parameter_name = "members"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", _("none")),
+            ("alone", _("one: alone in the group")),
+            (
+                "ready",
+                _("%(size)s or more: could found an association")
+                % {"size": settings.NETWORK_ASSOCIATION_READY_MEMBERS},
+            ),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(active_members=0)
+        if self.value() == "alone":
+            return queryset.filter(active_members=1)
+        if self.value() == "ready":
+            return queryset.filter(active_members__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS)
+        return queryset
+
+
 @admin.register(DiagnosisGroup)
 class DiagnosisGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "status", "association", "member_count", "created_at"]
-    list_filter = ["status"]
+    list_filter = ["status", GroupSizeFilter]
     list_select_related = ["association"]
     search_fields = ["name", "diagnoses__name"]
     autocomplete_fields = ["diagnoses", "association"]

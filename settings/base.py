@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "contactlists",
     "selfservice",
     "overview",
+    "founding",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,122 @@
+"""Helping a group found its own patient association (DESIGN.md flow 6): which groups are
+large enough, the steps on the way, and telling the group's members, once, where their
+association is when the group points to it. From then on the group admits no one new
+(members/services.py): applicants are referred to the association."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diagnoses.models import Association, DiagnosisGroup
+from members.models import Membership, Person
+from outbox import emails
+from outbox.models import OutgoingEmail
+from outbox.services import queue_email
+
+from .models import AssociationNotice, FoundingStep, GroupReadyToFound
+
+NOTICE_EMAIL = "association_notice"
+GROWTH_PERIOD = timedelta(days=365)
+
+
+def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
+    """Open groups of NETWORK_ASSOCIATION_READY_MEMBERS or more, and every group on its way
+    (a founding step recorded), each with `size`, `joined_last_year`, `association_covers`
+    (an association in the catalogue already covers one of its diagnoses) and
+    `last_step_on`."""
+    now = now or timezone.now()
+    active = Membership.objects.active().filter(group=OuterRef("pk")).order_by().values("group")
+    joined = (
+        Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
+        .order_by()
+        .values("group")
+    )
+    covering = Association.objects.filter(diagnoses__groups=OuterRef("pk"))
+    return (
+        GroupReadyToFound.objects.annotate(
+            size=_count(active),
+            joined_last_year=_count(joined),
+            association_covers=Exists(covering),
+            has_steps=Exists(FoundingStep.objects.filter(group=OuterRef("pk"))),
+        )
+        .filter(
+            Q(
+                size__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS,
+                status=DiagnosisGroup.Status.OPEN,
+            )
+            | Q(has_steps=True)
+        )
+        .order_by("-size", "name")
+    )
+
+
+def _count(memberships: QuerySet) -> Coalesce:
+    counted = memberships.annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def record_step(
+    group: DiagnosisGroup,
+    step: str,
+    on: date,
+    *,
+    by,
+    note: str = "",
+    association: Association | None = None,
+) -> FoundingStep:
+    """Record a step towards the group's own association. The last step, the group pointing
+    to its association, admits no one new to the group and tells its members where the
+    association is."""
+    points_to_it = step == FoundingStep.Step.POINTS_TO_IT
+    if points_to_it and association is None:
+        raise ValidationError({"association": _("Choose the association the group founded.")})
+    with transaction.atomic():
+        recorded = FoundingStep.objects.create(
+            group=group, step=step, on=on, note=note, association=association, recorded_by=by
+        )
+        if points_to_it and association is not None:
+            group.status = DiagnosisGroup.Status.HAS_ASSOCIATION
+            group.association = association
+            group.save(update_fields=["status", "association"])
+            tell_members(group, association)
+    return recorded
+
+
+def tell_members(group: DiagnosisGroup, association: Association) -> int:
+    """One email to each member of the group, in their language, saying where the group's
+    association is; a member already told about it is not told again. Returns how many
+    were told now."""
+    told = AssociationNotice.objects.filter(group=group, association=association).values("person")
+    members = Person.objects.in_group(group).exclude(pk__in=told).order_by("pk")
+    count = 0
+    for person in members:
+        rendered = emails.render(
+            NOTICE_EMAIL,
+            {"person": person, "group_name": group.name, "association": association},
+            person.language,
+        )
+        email = queue_email(rendered, person.email, kind=NOTICE_EMAIL, about=group.name)
+        AssociationNotice.objects.create(
+            group=group, association=association, person=person, email=email
+        )
+        count += 1
+    return count
+
+
+def member_told(email: OutgoingEmail) -> tuple[str, uuid.UUID] | None:
+    """The member an association notice went to, for the access log; None once erased."""
+    pseudonym = (
+        AssociationNotice.objects.filter(email=email)
+        .values_list("person__pseudonym", flat=True)
+        .first()
+    )
+    return None if pseudonym is None else ("person", pseudonym)
