@@ -29,6 +29,7 @@ class Action(models.TextChoices):
 class SubjectKind(models.TextChoices):
     PERSON = "person", _("person")
     APPLICATION = "application", _("application")
+    REPORT = "report", _("report of misuse")
 
 
 class AccessRecord(models.Model):

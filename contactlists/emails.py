@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from members.models import Membership, Relationship
+from misuse import services as misuse
 from outbox import emails
 from outbox.composers import Withdrawn
 from outbox.models import OutgoingEmail
@@ -169,6 +170,7 @@ class ContactListMessages:
     def __init__(self, contact_list: ContactList):
         self.contact_list = contact_list
         self.group_name = contact_list.group.name
+        self.report_token = misuse.report_token(contact_list.group)
         self._parts = cache(self._render_parts)
 
     def _render_parts(self, language: str) -> LanguageParts:
@@ -213,6 +215,7 @@ class ContactListMessages:
                 "no_longer_alone": not delivery.is_welcome
                 and parts.new_count > 0
                 and len(self.contact_list.entries) - parts.new_count == 1,
+                "report_token": self.report_token,
                 "members_text": mark_safe(shared.text.stand_in),  # noqa: S308 (a token: nothing to escape)
                 "members_html": mark_safe(shared.html.stand_in),  # noqa: S308 (a token: nothing to escape)
             },
@@ -256,7 +259,7 @@ class ContactListComposer:
     def _still_members(self, group_id: int) -> set[int]:
         read_at, members = self._members.get(group_id, (-MEMBERS_FRESH_FOR, set()))
         if time.monotonic() - read_at >= MEMBERS_FRESH_FOR:
-            active = Membership.objects.active().filter(group_id=group_id)
+            active = Membership.objects.on_lists().filter(group_id=group_id)
             members = set(active.values_list("person_id", flat=True))
             self._members[group_id] = (time.monotonic(), members)
         return members
@@ -277,7 +280,7 @@ class ContactListComposer:
             .get(email=email)
         )
         still_member = (
-            Membership.objects.active()
+            Membership.objects.on_lists()
             .filter(group_id=delivery.contact_list.group_id, person_id=delivery.person_id)
             .exists()
         )

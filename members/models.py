@@ -255,8 +255,11 @@ class ApplicationEvent(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def in_group(self, group: DiagnosisGroup) -> PersonQuerySet:
-        """The group's members: people with a membership of it that has not ended."""
-        return self.filter(pk__in=Membership.objects.active().filter(group=group).values("person"))
+        """The group's list: people with a membership of it that has not ended and is not
+        suspended from the lists."""
+        return self.filter(
+            pk__in=Membership.objects.on_lists().filter(group=group).values("person")
+        )
 
 
 class Person(ContactDetails):
@@ -304,6 +307,11 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
         return self.filter(active_membership())
 
+    def on_lists(self) -> MembershipQuerySet:
+        """Memberships whose member is on the group's list and receives it: not ended,
+        and not suspended after a report of misuse."""
+        return self.active().filter(suspended_at=None)
+
 
 class Membership(models.Model):
     """A person's membership of a diagnosis group. When the person is erased, their ended
@@ -341,6 +349,17 @@ class Membership(models.Model):
         related_name="+",
         verbose_name=_("ended by"),
         help_text=_("Empty when the member left by themselves."),
+    )
+    # While suspended after a report of misuse, the member is neither on the group's list
+    # nor sent it; they stay a member, and lifting the suspension puts them back.
+    suspended_at = models.DateTimeField(_("suspended from the lists"), null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suspended by"),
     )
 
     objects = MembershipQuerySet.as_manager()

@@ -16,7 +16,15 @@ BOARD = "Board"
 
 # The secretariat keeps the catalogue, the groups, the associations, the review of
 # applications (consultations included), the members, their contact lists and the outbox.
-SECRETARIAT_APPS = ["diagnoses", "members", "contactlists", "outbox", "overview", "founding"]
+SECRETARIAT_APPS = [
+    "diagnoses",
+    "members",
+    "contactlists",
+    "outbox",
+    "overview",
+    "founding",
+    "misuse",
+]
 # It also sees which staff accounts wrong passwords locked, and lifts a lockout (deleting
 # the account's failed attempts) for a colleague who cannot wait for its end.
 SECRETARIAT_LOCKOUT_PERMISSIONS = [

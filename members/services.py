@@ -582,6 +582,45 @@ class ConsentRefused(Exception):
     """The consent cannot be changed so; the message says why, to the member."""
 
 
+def suspend_from_lists(membership: Membership, *, by: User) -> bool:
+    """Take a member off their group's list, and stop sending it to them, while a report
+    of misuse is looked into: the group gets a new list without them. They stay a member.
+    Returns whether this call suspended them."""
+    with transaction.atomic():
+        suspended = (
+            Membership.objects.on_lists()
+            .filter(pk=membership.pk)
+            .update(suspended_at=timezone.now(), suspended_by=by)
+        )
+        if suspended:
+            membership_changed.send(
+                sender=Membership,
+                group_id=membership.group_id,
+                person_id=membership.person_id,
+                reason=MembershipChange.SUSPENDED,
+            )
+    return bool(suspended)
+
+
+def restore_to_lists(membership: Membership, *, by: User) -> bool:
+    """Lift a suspension: the member is on the group's next list, and receives it. Returns
+    whether this call lifted it."""
+    with transaction.atomic():
+        restored = (
+            Membership.objects.active()
+            .filter(pk=membership.pk, suspended_at__isnull=False)
+            .update(suspended_at=None, suspended_by=None)
+        )
+        if restored:
+            membership_changed.send(
+                sender=Membership,
+                group_id=membership.group_id,
+                person_id=membership.person_id,
+                reason=MembershipChange.RESTORED,
+            )
+    return bool(restored)
+
+
 def change_consent(person: Person, kind: str, given: bool, *, by: User | None) -> Consent | None:
     """Give or withdraw one of the optional consents (mailings, the online group, meetups),
     recorded with the version of its text as shown now. The required ones are withdrawn by

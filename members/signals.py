@@ -5,7 +5,8 @@ membership_changed
     changed who is in a diagnosis group or what a member shares with it.
     Keyword arguments:
       group_id:  the diagnosis group whose contact list is now out of date
-      person_id: the person who joined, left or changed details
+      person_id: the person who joined, left, changed details, or was suspended from the
+                 group's list or put back on it
       reason:    one of MembershipChange's values
     A receiver must record in the database, in that same transaction, whatever must
     not be lost, and schedule any background work for after the commit: the signal is
@@ -22,6 +23,8 @@ class MembershipChange(models.TextChoices):
     JOINED = "joined", "joined"
     LEFT = "left", "left"
     DETAILS_CHANGED = "details_changed", "details changed"
+    SUSPENDED = "suspended", "suspended from the lists"
+    RESTORED = "restored", "back on the lists"
 
 
 membership_changed = Signal()

@@ -26,5 +26,6 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("members/", include("selfservice.urls")),
     path("", include("diagnoses.urls")),
+    path("", include("misuse.urls")),
     prefix_default_language=False,
 )

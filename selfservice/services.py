@@ -201,7 +201,8 @@ def current_lists(person: Person) -> list[GroupList]:
     lists = ContactList.objects.in_bulk(ids) if ids else {}
     group_lists = []
     for membership in memberships:
-        contact_list = lists.get(membership.newest_list_id)
+        # A member suspended from the lists does not see them either, until it is lifted.
+        contact_list = None if membership.suspended_at else lists.get(membership.newest_list_id)
         members = display_members(contact_list.entries) if contact_list else []
         group_lists.append(GroupList(membership, contact_list, members))
     return group_lists
@@ -218,8 +219,10 @@ def active_membership(person: Person, group_id: int) -> Membership:
 
 
 def current_list(person: Person, group_id: int) -> ContactList:
-    """The group's latest list, for a current member of it only."""
-    active_membership(person, group_id)
+    """The group's latest list, for a current member of it only, and not while they are
+    suspended from its lists."""
+    if active_membership(person, group_id).suspended_at:
+        raise NotAMember
     contact_list = (
         ContactList.objects.filter(group_id=group_id).select_related("group").order_by("-version")
     ).first()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "selfservice",
     "overview",
     "founding",
+    "misuse",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,8 @@ RATELIMITS = {
     "apply-email": "5/d",
     # Catalogue searches: the sign-up form's search button, the associations page.
     "search": "60/h",
+    # Reports of misuse of the contact lists.
+    "report": "10/h",
     # Answers to the secretariat's question.
     "answer": "10/h",
     # Requests for a sign-in link (selfservice): per address, and per email address typed.

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "misuse"
+
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("report/sent/", views.report_sent, name="report_sent"),
+]
