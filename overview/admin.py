@@ -28,13 +28,19 @@ class DashboardAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
+        """The dashboard and its downloads; no page of a single object, for there is none."""
+        info = self.opts.app_label, self.opts.model_name
         return [
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="{}_{}_changelist".format(*info),
+            ),
             path(
                 "<slug:key>.csv",
                 self.admin_site.admin_view(self.download),
                 name="overview_dashboard_download",
             ),
-            *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from members.roles import data_protection_role
+from members.roles import board_role, data_protection_role
 
 from . import test_admin_permissions as crawl
 
@@ -49,9 +49,13 @@ EVERY_STAFF_MEMBER = {
     "admin:password_change",
     "admin:password_change_done",
 }
+# The dashboard and its figures as CSV: counts, no names.
+DASHBOARD = pages("overview_dashboard", "changelist", "download")
 SECRETARIAT = (
     EVERY_STAFF_MEMBER
-    | app_lists("axes", "contactlists", "diagnoses", "members", "outbox")
+    | app_lists(
+        "axes", "contactlists", "diagnoses", "members", "outbox", "overview", "founding", "misuse"
+    )
     | pages("diagnoses_diagnosis", *READ, "add", "delete")
     | pages("diagnoses_diagnosisgroup", *READ, "add", "delete")
     | pages("diagnoses_association", *READ, "add", "delete")
@@ -74,6 +78,10 @@ SECRETARIAT = (
     | pages("outbox_outgoingemail", *READ, "delete")
     # Staff accounts locked by wrong passwords, and lifting a lockout.
     | pages("axes_accessattempt", *READ, "delete")
+    | DASHBOARD
+    | pages("founding_groupreadytofound", *READ)
+    | pages("misuse_misusereport", *READ, "delete")
+    | pages("misuse_suspension", *READ, "add")
     | searches(
         "diagnoses.diagnosis",
         "diagnoses.diagnosisgroup",
@@ -83,6 +91,7 @@ SECRETARIAT = (
         "contactlists.contactlist",
         "outbox.outgoingemail",
         "axes.accessattempt",
+        "members.membership",
     )
 )
 # Who sees which page. Nobody here sees the staff accounts and their groups, the staff's
@@ -101,6 +110,8 @@ PAGES: dict[str, set[str]] = {
     "data protection": EVERY_STAFF_MEMBER
     | app_lists("accesslog")
     | pages("accesslog_accessrecord", *READ),
+    # The board follows the network on the dashboard.
+    "board": EVERY_STAFF_MEMBER | app_lists("overview") | DASHBOARD,
     "anonymous": set(),
     "staff with a password alone (production)": set(),
 }
@@ -159,6 +170,9 @@ def signed_in(client, django_user_model, secretariat, consultant, settings):
         if role == "data protection":
             user = django_user_model.objects.create_user("dora", is_staff=True)
             user.groups.add(data_protection_role())
+        if role == "board":
+            user = django_user_model.objects.create_user("bodil", is_staff=True)
+            user.groups.add(board_role())
         if role.endswith("(production)"):
             settings.STAFF_TWO_FACTOR_REQUIRED = True
             user = secretariat

@@ -15,6 +15,7 @@ import html
 import itertools
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
@@ -29,10 +30,12 @@ from accesslog import services as accesslog
 from accesslog.models import AccessRecord
 from contactlists.models import ContactList, Delivery
 from diagnoses.models import Association
+from founding.models import FoundingStep, GroupReadyToFound
 from members import services
 from members.consultations import ask_consultant
 from members.models import Application, Consultation, Membership, Person, ReviewQueue
 from members.roles import consultant_role, secretariat_role
+from misuse.models import MisuseReport, Suspension
 
 from ..conftest import ALL_CONSENTS
 from ..seeding import applicant_details
@@ -137,7 +140,17 @@ def seeded(alstrom, secretariat, django_user_model, django_capture_on_commit_cal
     consultation = ask_consultant(application, "Rare enough?", by=secretariat)
     delivery = Delivery.objects.get(person=membership.person)
     looked_at = accesslog.record(secretariat, "viewed", "person", membership.person.pseudonym)
+    report = MisuseReport.objects.create(
+        group=membership.group, what_happened="Adverts", reporter_email="r@example.org"
+    )
+    suspension = Suspension.objects.create(report=report, membership=membership)
+    FoundingStep.objects.create(
+        group=membership.group, step=FoundingStep.Step.CONTACTED, on=date(2026, 1, 5)
+    )
     return {
+        MisuseReport: report,
+        Suspension: suspension,
+        GroupReadyToFound: GroupReadyToFound.objects.get(pk=membership.group_id),
         Application: application,
         ReviewQueue: ReviewQueue.objects.get(pk=application.pk),
         Consultation: consultation,
@@ -193,17 +206,21 @@ def fillings(params: set[str], model, seeded: dict) -> list[dict]:
     if params == {"content_type_id", "object_id"}:
         return [
             {"content_type_id": ContentType.objects.get_for_model(m).pk, "object_id": pk}
+            # A model without a table of its own (the dashboard) has no object to link to.
             for m in registered
+            if m._meta.managed or m._meta.proxy
             for pk in [object_of(m, seeded).pk]
         ]
     choices = {
         "app_label": sorted({m._meta.app_label for m in registered}),
         "url": ["no-such-page/"],
     }
-    if model is not None:
+    if model is not None and params & {"object_id", "id", "pk"}:
         # The primary key, as ModelAdmin names it, as UserAdmin's password page does, and as
         # django-otp's pages of an authenticator app's key do.
         choices["object_id"] = choices["id"] = choices["pk"] = [object_of(model, seeded).pk]
+    # The dashboard's figures, one set of them as CSV.
+    choices["key"] = ["members-by-country"]
     unknown = params - choices.keys()
     if unknown:
         pytest.fail(f"Cannot fill {sorted(unknown)} in an admin URL: teach `fillings` about it.")

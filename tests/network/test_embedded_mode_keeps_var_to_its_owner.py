@@ -68,7 +68,7 @@ def test_the_readme_commands_write_files_only_their_owner_can_read():
         check=True,
     ).stdout.splitlines()
     starting = [line for line in commands if "manage.py" in line or "bin/celery" in line]
-    assert len(starting) == 5
+    assert len(starting) == 6
     prefixes = {line.partition(".venv/")[0] for line in starting}
     assert prefixes == {"umask 077 && "}
 
