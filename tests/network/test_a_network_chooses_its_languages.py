@@ -35,8 +35,7 @@ def settings_read_with(environment: dict[str, str], expression: str) -> str:
 def test_the_languages_and_the_default_come_from_the_environment():
     printed = settings_read_with(
         {"NETWORK_LANGUAGES": "sv,fi,en", "NETWORK_DEFAULT_LANGUAGE": "sv"},
-        "[code for code, _ in settings.LANGUAGES], "
-        "__import__('settings.base').base.LANGUAGE_CODE",
+        "[code for code, _ in settings.LANGUAGES], __import__('settings.base').base.LANGUAGE_CODE",
     )
 
     assert printed == "['sv', 'fi', 'en'] sv"
