@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from accesslog import services as accesslog
 from accesslog.admin import AccessLoggedAdmin
@@ -42,6 +43,29 @@ from .models import (
 from .validators import ANSWER_MAX_LENGTH
 
 
+class CountryFilter(admin.SimpleListFilter):
+    """The countries the network covers, and any other that someone on the list gave: not
+    every country in the world, of which all but a few would filter to nothing."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        present = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        codes = {*settings.NETWORK_ALLOWED_COUNTRIES, *present} - {""}
+        return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(country=self.value())
+        return queryset
+
+
 class ApplicationListAdmin(admin.ModelAdmin):
     """What the list of applications and the review queue share: the search, and the
     decisions taken on several applications at once from the list."""
@@ -52,6 +76,10 @@ class ApplicationListAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("diagnosis"), ordering="diagnosis__name")
+    def diagnosis_label(self, application):
+        return application.diagnosis_label
 
     @admin.action(description=_("Approve into a diagnosis group"), permissions=["change"])
     def approve(self, request, queryset):
@@ -149,6 +177,7 @@ class ConsentInline(admin.TabularInline):
     )
     extra = 0
     can_delete = False
+    template = "admin/edit_inline/records.html"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -167,6 +196,7 @@ class ApplicationEventInline(admin.TabularInline):
     )
     extra = 0
     can_delete = False
+    template = "admin/edit_inline/records.html"
 
     def get_queryset(self, request):
         return (
@@ -212,7 +242,7 @@ class ApplicationAdmin(AccessLoggedAdmin, ApplicationListAdmin):
         "submitted_at",
         "confirmed_at",
     ]
-    list_filter = ["status", "country", "relationship"]
+    list_filter = ["status", CountryFilter, "relationship"]
     date_hierarchy = "submitted_at"
     inlines = [ConsentInline, ApplicationEventInline]
     fieldsets = [
@@ -380,7 +410,7 @@ class ApplicationAdmin(AccessLoggedAdmin, ApplicationListAdmin):
 @admin.register(ReviewQueue)
 class ReviewQueueAdmin(ApplicationListAdmin):
     list_display = ["full_name", "diagnosis_label", "country", "relationship", "confirmed_at"]
-    list_filter = ["country", "relationship"]
+    list_filter = [CountryFilter, "relationship"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).awaiting_review()
@@ -414,6 +444,7 @@ class MembershipInline(admin.TabularInline):
     )
     extra = 0
     can_delete = False
+    template = "admin/edit_inline/records.html"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -423,7 +454,7 @@ class MembershipInline(admin.TabularInline):
 class PersonAdmin(AccessLoggedAdmin):
     access_kind = "person"
     list_display = ["full_name", "email", "country", "active_groups", "created_at"]
-    list_filter = ["country", "relationship"]
+    list_filter = [CountryFilter, "relationship"]
     search_fields = ["full_name", "email", "phone"]
     readonly_fields = ["created_at"]
     inlines = [MembershipInline, ConsentInline]

@@ -31,7 +31,13 @@ class DecisionForm(forms.Form):
     title: StrOrPromise
     done: StrOrPromise
 
-    subject = forms.CharField(label=_("Subject"), required=False, max_length=255)
+    subject = forms.CharField(
+        label=_("Subject"),
+        required=False,
+        max_length=255,
+        # As wide as the email's text below it, so that a whole subject can be read.
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+    )
     text = forms.CharField(
         label=_("Email to the applicant"),
         required=False,

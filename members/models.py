@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -250,7 +252,9 @@ class ApplicationEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        # In the network's time, as the admin shows every other time (TIME_ZONE), not UTC.
+        when = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{self.get_action_display()} {when}"
 
 
 class PersonQuerySet(models.QuerySet):
