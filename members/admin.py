@@ -21,6 +21,7 @@ from accesslog import services as accesslog
 from accesslog.admin import AccessLoggedAdmin
 
 from . import consultations, privacy, review, services
+from .consents import ConsentKind
 from .decision_forms import (
     ApproveForm,
     BulkApproveForm,
@@ -34,6 +35,7 @@ from .models import (
     Application,
     ApplicationEvent,
     Consent,
+    ConsentState,
     Consultation,
     Membership,
     Person,
@@ -450,11 +452,32 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
+def consent_filter(kind: ConsentKind) -> type[admin.SimpleListFilter]:
+    """A filter of people by where they stand on one consent: given, withdrawn, never given."""
+
+    class ConsentFilter(admin.SimpleListFilter):
+        title = kind.label
+        parameter_name = f"consent_{kind.value}"
+
+        def lookups(self, request, model_admin):
+            return ConsentState.choices
+
+        def queryset(self, request, queryset):
+            if self.value() in ConsentState.values:
+                return queryset.with_consent(kind, self.value())
+            return queryset
+
+    return ConsentFilter
+
+
+OPTIONAL_CONSENTS = [ConsentKind.MAILINGS, ConsentKind.MEETUPS, ConsentKind.ONLINE_GROUP]
+
+
 @admin.register(Person)
 class PersonAdmin(AccessLoggedAdmin):
     access_kind = "person"
     list_display = ["full_name", "email", "country", "active_groups", "created_at"]
-    list_filter = [CountryFilter, "relationship"]
+    list_filter = [CountryFilter, "relationship", *map(consent_filter, OPTIONAL_CONSENTS)]
     search_fields = ["full_name", "email", "phone"]
     readonly_fields = ["created_at"]
     inlines = [MembershipInline, ConsentInline]

@@ -257,7 +257,27 @@ class ApplicationEvent(models.Model):
         return f"{self.get_action_display()} {when}"
 
 
+class ConsentState(models.TextChoices):
+    """Where a person stands on one consent, by their latest record of it."""
+
+    GIVEN = "given", _("given")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    NEVER = "never", _("never given")
+
+
 class PersonQuerySet(models.QuerySet):
+    def with_consent(self, kind: str, state: str = ConsentState.GIVEN) -> PersonQuerySet:
+        """People whose latest record of consent `kind` is in `state`: given, withdrawn
+        after it was given, or never given (no record, or only "not given" ones)."""
+        records = Consent.objects.filter(person=models.OuterRef("pk"), kind=kind)
+        latest = records.order_by("-recorded_at", "-pk").values("given")[:1]
+        ever_given = models.Exists(records.filter(given=True))
+        if state == ConsentState.GIVEN:
+            return self.filter(models.Q(models.Subquery(latest)))
+        if state == ConsentState.WITHDRAWN:
+            return self.filter(ever_given, ~models.Q(models.Subquery(latest)))
+        return self.filter(~ever_given)
+
     def in_group(self, group: DiagnosisGroup) -> PersonQuerySet:
         """The group's list: people with a membership of it that has not ended and is not
         suspended from the lists."""

@@ -24,6 +24,8 @@ SECRETARIAT_APPS = [
     "overview",
     "founding",
     "misuse",
+    "mailings",
+    "meetups",
 ]
 # It also sees which staff accounts wrong passwords locked, and lifts a lockout (deleting
 # the account's failed attempts) for a colleague who cannot wait for its end.

@@ -27,5 +27,7 @@ urlpatterns += i18n_patterns(
     path("members/", include("selfservice.urls")),
     path("", include("diagnoses.urls")),
     path("", include("misuse.urls")),
+    path("mailings/", include("mailings.urls")),
+    path("meetups/", include("meetups.urls")),
     prefix_default_language=False,
 )

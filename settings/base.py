@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "overview",
     "founding",
     "misuse",
+    "mailings",
+    "meetups",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +240,9 @@ NETWORK_SUPERVISORY_AUTHORITY = env(
 NETWORK_ASSOCIATION_READY_MEMBERS = env.int("NETWORK_ASSOCIATION_READY_MEMBERS", default=15)
 # How long a confirmation link in the sign-up email stays valid.
 NETWORK_CONFIRMATION_MAX_AGE = env.int("NETWORK_CONFIRMATION_MAX_AGE", default=14 * 24 * 3600)
+# The link to the network's closed online group (e.g. a secret Facebook group), sent to the
+# members who consent to it when staff invite them; empty until the network has one.
+NETWORK_ONLINE_GROUP_URL = env("NETWORK_ONLINE_GROUP_URL", default="")
 # How long a member's sign-in link works (it works once in any case), in seconds.
 MEMBER_SIGN_IN_MAX_AGE = env.int("MEMBER_SIGN_IN_MAX_AGE", default=3600)
 # Changes to one group within this many seconds go out as one list version.
@@ -267,6 +272,9 @@ RATELIMITS = {
     # Requests for a sign-in link (selfservice): per address, and per email address typed.
     "sign-in": "20/h",
     "sign-in-email": "5/h",
+    # Requests for a new meetup registration link: per address, and per email address typed.
+    "meetup-link": "20/h",
+    "meetup-link-email": "5/h",
     **env.dict("RATELIMITS", default={}),
 }
 # A cache that does not answer lets the visitor through: the forms stay open in an outage.
@@ -338,6 +346,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.tasks.sweep", "schedule": crontab(minute="*")},
     # At night (Celery's clock is UTC), when nobody is reviewing or sending.
     "retention": {"task": "network.tasks.retention", "schedule": crontab(hour=2, minute=30)},
+    "sweep-mailings": {"task": "mailings.tasks.sweep", "schedule": crontab(minute="*")},
+    "meetup-reminders": {"task": "meetups.tasks.send_reminders", "schedule": crontab(minute=5)},
 }
 
 LOGGING = {

@@ -82,6 +82,14 @@ SECRETARIAT = (
     | pages("founding_groupreadytofound", *READ)
     | pages("misuse_misusereport", *READ, "delete")
     | pages("misuse_suspension", *READ, "add")
+    | app_lists("mailings", "meetups")
+    # A mailing that has been sent stays, with who it reached: it is not deleted.
+    | pages("mailings_mailing", *READ, "add", "send")
+    | pages("mailings_mailingrecipient", *READ)
+    | pages("mailings_onlinegroupmember", *READ)
+    | pages("meetups_event", *READ, "add", "delete", "invite", "badges")
+    | pages("meetups_event", "participants_xlsx", "participants_csv")
+    | pages("meetups_registration", *READ)
     | searches(
         "diagnoses.diagnosis",
         "diagnoses.diagnosisgroup",
@@ -92,6 +100,7 @@ SECRETARIAT = (
         "outbox.outgoingemail",
         "axes.accessattempt",
         "members.membership",
+        "meetups.registration",
     )
 )
 # Who sees which page. Nobody here sees the staff accounts and their groups, the staff's

@@ -15,7 +15,7 @@ import html
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import ForeignObjectRel
 from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from django.utils.regex_helper import normalize
 
 from accesslog import services as accesslog
@@ -31,6 +32,10 @@ from accesslog.models import AccessRecord
 from contactlists.models import ContactList, Delivery
 from diagnoses.models import Association
 from founding.models import FoundingStep, GroupReadyToFound
+from mailings.models import Mailing, MailingRecipient, OnlineGroupMember
+from mailings.services import send_mailing
+from meetups.models import Event, Registration
+from meetups.services import invite
 from members import services
 from members.consultations import ask_consultant
 from members.models import Application, Consultation, Membership, Person, ReviewQueue
@@ -147,7 +152,23 @@ def seeded(alstrom, secretariat, django_user_model, django_capture_on_commit_cal
     FoundingStep.objects.create(
         group=membership.group, step=FoundingStep.Step.CONTACTED, on=date(2026, 1, 5)
     )
+    mailing = Mailing.objects.create(texts={"en": {"subject": "News", "body": "Hello"}})
+    meetup = Event.objects.create(
+        texts={"en": {"title": "Rare days"}},
+        starts_at=timezone.now() + timedelta(days=30),
+        registration_deadline=timezone.now() + timedelta(days=20),
+        place="Nyborg",
+        capacity=10,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mailing(mailing, by=secretariat)
+        invite(meetup, by=secretariat)
     return {
+        Mailing: mailing,
+        MailingRecipient: MailingRecipient.objects.get(person=membership.person),
+        OnlineGroupMember: OnlineGroupMember.objects.get(pk=membership.person.pk),
+        Event: meetup,
+        Registration: Registration.objects.get(person=membership.person),
         MisuseReport: report,
         Suspension: suspension,
         GroupReadyToFound: GroupReadyToFound.objects.get(pk=membership.group_id),
