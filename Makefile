@@ -15,7 +15,7 @@ CATALOGUES := -l da -l sv -l nb -l fi
 I18N_IGNORE := --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=static/vendor \
 	--ignore='*.egg-info'
 
-.PHONY: install lock run test lint bench bench-10k bench-search worker beat messages
+.PHONY: install lock run test lint bench bench-10k bench-search bench-import worker beat messages
 
 # uv itself, as a pip requirement: the version and the hashes that uv.lock gives it.
 UV_REQUIREMENT := import tomllib; \
@@ -94,6 +94,9 @@ bench-10k: $(STAMP)
 
 bench-search: $(STAMP)
 	$(PY) -m bench.search
+
+bench-import: $(STAMP)
+	$(PY) -m bench.import_spreadsheet
 
 worker: $(STAMP)
 	$(PRIVATE) $(VENV)/bin/celery -A network worker -l info

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accesslog import services as accesslog
 from outbox.models import OutgoingEmail
 
-from .models import ContactList, Delivery
+from . import services
+from .letters import letters_pdf
+from .models import ContactList, Delivery, Letter
 
 
 class DeliveryInline(admin.TabularInline):
@@ -29,31 +35,47 @@ class DeliveryInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("contact_list__group", "person", "email")
+            .select_related("contact_list__group", "person", "email", "letter__posted_by")
             .defer("contact_list__entries", "email__text", "email__html")
         )
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    # A delivery by post has a letter instead of an email: its status is the letter's.
     @admin.display(description=_("status"))
     def status(self, delivery):
-        return delivery.email.get_status_display()
+        if delivery.email is not None:
+            return delivery.email.get_status_display()
+        letter = delivery.letter
+        if letter.posted_at:
+            return _("by post: posted on %(date)s by %(user)s") % {
+                "date": formats.date_format(timezone.localtime(letter.posted_at), "DATE_FORMAT"),
+                "user": letter.posted_by.get_username() if letter.posted_by else "-",
+            }
+        if letter.superseded_at:
+            return _("by post: replaced by a newer version")
+        return _("by post: waiting to be posted")
 
     @admin.display(description=_("attempts"))
     def attempts(self, delivery):
-        return delivery.email.attempts
+        return delivery.email.attempts if delivery.email else "-"
 
     @admin.display(description=_("last error"))
     def last_error(self, delivery):
-        return delivery.email.last_error
+        return delivery.email.last_error if delivery.email else ""
 
     @admin.display(description=_("sent"))
     def sent_at(self, delivery):
-        return delivery.email.sent_at
+        return delivery.email.sent_at if delivery.email else delivery.letter.posted_at
 
     @admin.display(description=_("outgoing email"))
     def outgoing(self, delivery):
+        if delivery.email is None:
+            url = reverse("admin:contactlists_letter_changelist")
+            return format_html(
+                '<a href="{}?id={}">{}</a>', url, delivery.letter.pk, _("by post: the letter")
+            )
         url = reverse("admin:outbox_outgoingemail_change", args=[delivery.email_id])
         return format_html('<a href="{}">{}</a>', url, _("details, send again"))
 
@@ -95,4 +117,111 @@ class ContactListAdmin(admin.ModelAdmin):
         return contact_list.undeliverable
 
     def has_add_permission(self, request):
+        return False
+
+
+class LetterStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("to_post", _("to post")),
+            ("posted", _("posted")),
+            ("superseded", _("replaced by a newer version")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_post":
+            return queryset.to_post()
+        if self.value() == "posted":
+            return queryset.exclude(posted_at=None)
+        if self.value() == "superseded":
+            return queryset.filter(posted_at=None).exclude(superseded_at=None)
+        return queryset
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    """The print queue: the contact lists of members who receive them by post."""
+
+    list_display = ["group", "member", "version", "created_at", "posted_at", "state"]
+    list_display_links = None
+    list_filter = [LetterStateFilter, "delivery__contact_list__group"]
+    search_fields = ["delivery__person__full_name", "delivery__contact_list__group__name"]
+    actions = ["download_letters", "mark_posted"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("delivery__contact_list__group", "delivery__person")
+            .defer("delivery__contact_list__entries")
+        )
+
+    @admin.display(description=_("diagnosis group"), ordering="delivery__contact_list__group")
+    def group(self, letter):
+        return letter.delivery.contact_list.group.name
+
+    @admin.display(description=_("member"), ordering="delivery__person__full_name")
+    def member(self, letter):
+        return letter.delivery.person.full_name
+
+    @admin.display(description=_("version"), ordering="delivery__contact_list__version")
+    def version(self, letter):
+        return letter.delivery.contact_list.version
+
+    @admin.display(description=_("state"))
+    def state(self, letter):
+        if letter.posted_at:
+            return _("posted")
+        return _("replaced by a newer version") if letter.superseded_at else _("to post")
+
+    @admin.action(description=_("Download letters (PDF)"), permissions=["view"])
+    def download_letters(self, request, queryset):
+        # A replaced letter carries a list that may name people who have left since.
+        letters = list(
+            queryset.filter(superseded_at=None)
+            .defer(None)
+            .select_related("delivery__contact_list__group", "delivery__person")
+            .order_by("delivery__contact_list__group__name", "delivery__person__full_name", "pk")
+        )
+        if not letters:
+            self.message_user(
+                request,
+                _("These letters were replaced by newer versions: download those instead."),
+                messages.WARNING,
+            )
+            return None
+        # Each letter names its member and the whole list: a copy of personal data that
+        # leaves the network, logged as an export for the member it goes to.
+        for letter in letters:
+            accesslog.record(
+                request.user,
+                accesslog.Action.EXPORTED,
+                "person",
+                letter.delivery.person.pseudonym,
+                note="contact list letter",
+            )
+        response = HttpResponse(letters_pdf(letters), content_type="application/pdf")
+        day = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="letters-{day}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Mark as posted"), permissions=["change"])
+    def mark_posted(self, request, queryset):
+        count = services.mark_posted(list(queryset), by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d letter marked as posted.", "%(count)d letters marked as posted.", count
+            )
+            % {"count": count},
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -16,6 +16,7 @@ from functools import cache
 
 import phonenumbers
 import vobject
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -99,14 +100,10 @@ def spreadsheet_text(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def members_csv(members: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-
-    def row(cells: list[object]) -> None:
-        writer.writerow([spreadsheet_text(cell) for cell in cells])
-
-    row(
+def spreadsheet_rows(members: list[dict]) -> list[list[str]]:
+    """The list as a spreadsheet shows it, in the active language: a heading, then one row
+    per member, every cell text."""
+    rows = [
         [
             _("Name"),
             _("Relationship"),
@@ -116,9 +113,9 @@ def members_csv(members: list[dict]) -> str:
             _("Email"),
             _("New"),
         ]
-    )
+    ]
     for member in members:
-        row(
+        rows.append(
             [
                 member["full_name"],
                 member["relationship_label"],
@@ -129,10 +126,76 @@ def members_csv(members: list[dict]) -> str:
                 _("yes") if member.get("is_new") else "",
             ]
         )
+    return [[str(cell) for cell in row] for row in rows]
+
+
+# Spreadsheet programs split a double-clicked CSV file at the list separator of the
+# system's region, and in Danish, Swedish, Norwegian and Finnish settings that is the
+# semicolon (the comma is the decimal mark): a comma file opens there in one column. Excel
+# and LibreOffice follow the region; the Excel-only "sep=;" first line is left out, as
+# LibreOffice and Numbers would show it as a row of the list.
+SEMICOLON_LANGUAGES = frozenset({"da", "sv", "nb", "fi"})
+
+
+def csv_delimiter(language: str) -> str:
+    """The list separator of the spreadsheet programs of readers of `language`."""
+    return ";" if language in SEMICOLON_LANGUAGES else ","
+
+
+def members_csv(members: list[dict], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    for row in spreadsheet_rows(members):
+        writer.writerow([spreadsheet_text(cell) for cell in row])
     return out.getvalue()
 
 
-def members_vcard(members: list[dict]) -> str:
+def members_xlsx(members: list[dict]) -> bytes:
+    """The list as an Excel workbook, which opens in columns whatever the reader's region.
+    Every cell is a text cell (type "s"): nothing in it is read as a number, a date or a
+    formula. A cell that would start a formula is marked as Excel marks text typed after
+    an apostrophe (quotePrefix), so that it stays text even when a reader edits it, and
+    shows no apostrophe."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = _("Contact list")[:31]
+    for row_number, row in enumerate(spreadsheet_rows(members), start=1):
+        for column, text in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column)
+            cell.value = text
+            # openpyxl itself would make a formula of a text that starts with "=".
+            cell.data_type = "s"
+            if text.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
+            if row_number == 1:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFG", (28, 18, 10, 44, 20, 32, 6), strict=True):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _e164(phone: str) -> str:
+    """A phone number as phones store it: + and country code, no spaces (E.164)."""
+    return phonenumbers.format_number(
+        phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.E164
+    )
+
+
+def members_vcard(members: list[dict], *, group_name: str, version: int) -> str:
+    """Contact cards (vCard 3.0, which every common contacts app imports), in the active
+    language. Each card has the group's name as its category, what phones group and
+    search contacts by, and a note saying which network and list version it came from."""
+    source = _("From the %(group)s contact list of %(network)s, version %(version)s.") % {
+        "group": group_name,
+        "network": settings.NETWORK_NAME,
+        "version": version,
+    }
     cards = []
     for member in members:
         card = vobject.vCard()
@@ -144,7 +207,7 @@ def members_vcard(members: list[dict]) -> str:
             email.value = member["email"]
             email.type_param = "INTERNET"
         if member["phone"]:
-            card.add("tel").value = member["phone"]
+            card.add("tel").value = _e164(member["phone"])
         if member["address"]:
             address = member["address"]
             card.add("adr").value = vobject.vcard.Address(
@@ -153,13 +216,40 @@ def members_vcard(members: list[dict]) -> str:
                 city=address["city"],
                 country=str(countries.name(address["country"])),
             )
-        if member["about"]:
-            card.add("note").value = member["about"]
+        card.add("categories").value = [group_name]
+        about = f"{member['about'][:1].upper()}{member['about'][1:]}." if member["about"] else ""
+        card.add("note").value = f"{about}\n{source}" if about else source
         cards.append(card.serialize())
     return "".join(cards)
 
 
-def mime_attachments(attachments: list[tuple[str, str, str]]) -> list[MIMEBase]:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def list_filename(contact_list: ContactList) -> str:
+    """The name the list's files have, in the active language, without extension."""
+    # Outside an f-string, where makemessages finds it.
+    name = _("contact-list")
+    return f"{name}-v{contact_list.version}"
+
+
+def list_files(
+    contact_list: ContactList, members: list[dict], language: str
+) -> list[tuple[str, str | bytes, str]]:
+    """The list as files, in the active language, as (filename, content, mimetype): a CSV
+    split as the reader's spreadsheet program splits it (with a byte-order mark, so that it
+    is read as UTF-8), the same as an Excel workbook, and contact cards."""
+    filename = list_filename(contact_list)
+    csv_text = "\ufeff" + members_csv(members, csv_delimiter(language))
+    vcard = members_vcard(members, group_name=contact_list.group.name, version=contact_list.version)
+    return [
+        (f"{filename}.csv", csv_text, "text/csv"),
+        (f"{filename}.xlsx", members_xlsx(members), XLSX),
+        (f"{filename}.vcf", vcard, "text/vcard"),
+    ]
+
+
+def mime_attachments(attachments: list[tuple[str, str | bytes, str]]) -> list[MIMEBase]:
     """The MIME parts Django makes of these (filename, content, mimetype) attachments."""
     return list(EmailMessage(attachments=attachments).message().get_payload())
 
@@ -177,22 +267,12 @@ class ContactListMessages:
         with translation.override(language):
             members = display_members(self.contact_list.entries)
             context = {"members": members}
-            csv_text = members_csv(members)
-            vcard = members_vcard(members)
-            # Outside an f-string, where makemessages finds it.
-            filename = _("contact-list")
-            filename = f"{filename}-v{self.contact_list.version}"
             return LanguageParts(
                 new_count=sum(1 for member in members if member.get("is_new")),
                 shared=SharedParts(
                     text=emails.render_text("emails/contact_list_members.txt", context),
                     html=render_to_string("emails/contact_list_members.html", context),
-                    attachments=mime_attachments(
-                        [
-                            (f"{filename}.csv", "\ufeff" + csv_text, "text/csv"),
-                            (f"{filename}.vcf", vcard, "text/vcard"),
-                        ]
-                    ),
+                    attachments=mime_attachments(list_files(self.contact_list, members, language)),
                 ),
             )
 
@@ -251,6 +331,8 @@ class ContactListComposer:
                 for delivery in Delivery.objects.select_related("person").filter(
                     contact_list_id=contact_list_id
                 )
+                # A delivery by post has no email to compose.
+                if delivery.email_id is not None
             )
             contact_list = ContactList.objects.select_related("group").get(pk=contact_list_id)
             self._messages[contact_list_id] = ContactListMessages(contact_list)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +93,8 @@ class ContactList(models.Model):
 
 
 class Delivery(models.Model):
-    """One contact list version to one member: an email of the outbox, sent once.
+    """One contact list version to one member: an email of the outbox, sent once, or for a
+    member who receives lists by post a `Letter` in the print queue (and no email).
 
     Its sending (status, attempts, errors) is the outbox's; this row says which version
     went to which member, and that it goes to each member once.
@@ -108,9 +110,12 @@ class Delivery(models.Model):
         Person, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("recipient")
     )
     is_welcome = models.BooleanField(_("welcome email"), default=False)
+    # Empty for a delivery by post.
     email = models.OneToOneField(
         OutgoingEmail,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="delivery",
         verbose_name=_("email"),
     )
@@ -127,3 +132,49 @@ class Delivery(models.Model):
             "contact_list": self.contact_list,
             "person": self.person,
         }
+
+
+class LetterQuerySet(models.QuerySet):
+    def to_post(self) -> LetterQuerySet:
+        """The print queue: letters neither posted nor replaced by a newer version."""
+        return self.filter(posted_at=None, superseded_at=None)
+
+
+class Letter(models.Model):
+    """A contact list version on paper, for a member who receives lists by post: waiting in
+    the print queue until staff post it. The PDF is made when staff download it, from the
+    version's stored entries (`letters.letters_pdf`), so no copy of the list is kept."""
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.CASCADE, related_name="letter", verbose_name=_("delivery")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+    # A newer version was built before this one was posted: it carries people who may
+    # have left since, and the newer letter replaces it.
+    superseded_at = models.DateTimeField(_("replaced by a newer version"), null=True, blank=True)
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter to post")
+        verbose_name_plural = _("letters to post")
+        ordering = ["-created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(posted_at=None, superseded_at=None),
+                name="letter_to_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.delivery)

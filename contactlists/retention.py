@@ -2,10 +2,11 @@
 
 A list version that a newer one replaced more than RETENTION_OLD_LISTS_DAYS ago is deleted,
 with everything that exists only for it: its deliveries, their emails in the outbox (which
-name the recipient; the delivery cascades from its email, not the other way), and the group
-changes that were sent in it. The current version of every group stays, whatever its age:
-it is what the members have. A group change that altered nothing the group sees (no version
-was built for it) goes the same number of days after it was handled.
+name the recipient; the delivery cascades from its email, not the other way), the letters
+of members who receive lists by post, and the group changes that were sent in it. The
+current version of every group stays, whatever its age: it is what the members have. A
+group change that altered nothing the group sees (no version was built for it) goes the
+same number of days after it was handled.
 
 A version whose emails are still going out (queued or sending) waits for the next run.
 """

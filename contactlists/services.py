@@ -22,7 +22,7 @@ from outbox import services as outbox
 from outbox.models import OutgoingEmail
 from outbox.queueing import LOST_TASK_GRACE, enqueue_on_commit
 
-from .models import ContactList, Delivery, GroupChange
+from .models import ContactList, Delivery, GroupChange, Letter
 
 # The outbox kind of a contact list email.
 KIND = "contact_list"
@@ -110,38 +110,53 @@ def batch_of(contact_list: ContactList) -> str:
 def _queue_deliveries(
     contact_list: ContactList, members: list[Person], unwelcomed: set[int]
 ) -> None:
-    """One email of the outbox per member, and the delivery that ties it to the member."""
+    """One delivery per member: an email of the outbox, or for a member who receives lists
+    by post a letter in the print queue and no email, whether or not they have an address.
+    A member with neither (brought in by the import without an address, and not yet set
+    to receive lists by post) is still on the list, but has no copy to be sent."""
     new = {entry["person_id"] for entry in contact_list.entries if entry["is_new"]}
+    by_post = [person for person in members if person.receives_lists_by_post]
+    by_email = [person for person in members if not person.receives_lists_by_post and person.email]
     batch = batch_of(contact_list)
     emails = outbox.queue_composed(
-        KIND, batch, [person.email for person in members], about=str(contact_list)
+        KIND, batch, [person.email for person in by_email], about=str(contact_list)
     )
+
+    def delivery(person: Person, email: OutgoingEmail | None) -> Delivery:
+        welcome = person.pk in new or person.pk in unwelcomed
+        return Delivery(contact_list=contact_list, person=person, email=email, is_welcome=welcome)
+
     Delivery.objects.bulk_create(
-        Delivery(
-            contact_list=contact_list,
-            person=person,
-            email=email,
-            is_welcome=person.pk in new or person.pk in unwelcomed,
-        )
-        for person, email in zip(members, emails, strict=True)
+        delivery(person, email) for person, email in zip(by_email, emails, strict=True)
     )
+    posted = Delivery.objects.bulk_create(delivery(person, None) for person in by_post)
+    Letter.objects.bulk_create(Letter(delivery=delivery) for delivery in posted)
     outbox.start_sending(batch, len(emails))
 
 
 def _supersede_unsent(contact_list: ContactList) -> set[int]:
     """Withdraw the group's older versions that have not gone out yet (waiting for a retry,
-    or failed): the new version goes to every current member, and an older one would
-    still carry someone who has since left. Returns who was still owed a welcome."""
+    or failed, or a letter not yet posted): the new version goes to every current member,
+    and an older one would still carry someone who has since left. Returns who was still
+    owed a welcome."""
     unsent = Delivery.objects.filter(
         contact_list__group_id=contact_list.group_id,
         contact_list__version__lt=contact_list.version,
         email__status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED],
     )
+    unposted = Letter.objects.to_post().filter(
+        delivery__contact_list__group_id=contact_list.group_id,
+        delivery__contact_list__version__lt=contact_list.version,
+    )
     unwelcomed = set(unsent.filter(is_welcome=True).values_list("person_id", flat=True))
+    unwelcomed.update(
+        unposted.filter(delivery__is_welcome=True).values_list("delivery__person_id", flat=True)
+    )
     OutgoingEmail.objects.filter(
         pk__in=unsent.values("email_id"),
         status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED],
     ).update(status=OutgoingEmail.Status.SUPERSEDED)
+    unposted.update(superseded_at=timezone.now())
     return unwelcomed
 
 
@@ -185,7 +200,7 @@ def lists_sent_to(person: Person) -> list[dict]:
     """Each contact list version the person was sent, as it was: what they received."""
     deliveries = (
         Delivery.objects.filter(person=person)
-        .select_related("contact_list__group", "email")
+        .select_related("contact_list__group", "email", "letter")
         .order_by("contact_list__created_at", "pk")
     )
     return [
@@ -193,9 +208,28 @@ def lists_sent_to(person: Person) -> list[dict]:
             "group": delivery.contact_list.group.name,
             "version": delivery.contact_list.version,
             "built": delivery.contact_list.created_at.isoformat(),
-            "status": delivery.email.status,
-            "sent": delivery.email.sent_at.isoformat() if delivery.email.sent_at else None,
+            **_how_sent(delivery),
             "members": delivery.contact_list.entries,
         }
         for delivery in deliveries
     ]
+
+
+def _how_sent(delivery: Delivery) -> dict:
+    if delivery.email is not None:
+        sent_at = delivery.email.sent_at
+        return {"status": delivery.email.status, "sent": sent_at.isoformat() if sent_at else None}
+    letter = getattr(delivery, "letter", None)
+    posted_at = letter.posted_at if letter else None
+    return {"status": "by_post", "sent": posted_at.isoformat() if posted_at else None}
+
+
+def mark_posted(letters: list[Letter], *, by) -> int:
+    """Staff have posted these letters: each leaves the print queue, with who posted it
+    and when. A letter posted already, or replaced by a newer version, is left as it is.
+    Returns how many were marked."""
+    return (
+        Letter.objects.to_post()
+        .filter(pk__in=[letter.pk for letter in letters])
+        .update(posted_at=timezone.now(), posted_by=by)
+    )

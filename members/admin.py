@@ -477,7 +477,12 @@ OPTIONAL_CONSENTS = [ConsentKind.MAILINGS, ConsentKind.MEETUPS, ConsentKind.ONLI
 class PersonAdmin(AccessLoggedAdmin):
     access_kind = "person"
     list_display = ["full_name", "email", "country", "active_groups", "created_at"]
-    list_filter = [CountryFilter, "relationship", *map(consent_filter, OPTIONAL_CONSENTS)]
+    list_filter = [
+        CountryFilter,
+        "relationship",
+        "receives_lists_by_post",
+        *map(consent_filter, OPTIONAL_CONSENTS),
+    ]
     search_fields = ["full_name", "email", "phone"]
     readonly_fields = ["created_at"]
     inlines = [MembershipInline, ConsentInline]

@@ -21,6 +21,14 @@ class ConsentKind(models.TextChoices):
     MEETUPS = "meetups", _("meetup invitations")
 
 
+class ConsentSource(models.TextChoices):
+    """How a consent reached the network, for one given before it had this app; a consent
+    given in the network's own pages has none (blank)."""
+
+    PAPER = "paper", _("on paper")
+    EMAIL = "email", _("by email")
+
+
 @dataclass(frozen=True)
 class ConsentText:
     kind: ConsentKind

@@ -17,7 +17,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 from outbox.models import OutgoingEmail
 
-from .consents import ConsentKind
+from .consents import ConsentKind, ConsentSource
 
 
 def default_language() -> str:
@@ -295,6 +295,16 @@ class Person(ContactDetails):
     share_phone = models.BooleanField(_("share phone"), default=True)
     share_relationship = models.BooleanField(_("share relationship to the diagnosis"), default=True)
     share_birth_year = models.BooleanField(_("share birth year"), default=False)
+    # The network's practice before email, for members (often older relatives) who read
+    # no email: each new version of their groups' lists is printed and posted instead.
+    receives_lists_by_post = models.BooleanField(
+        _("receives lists by post"),
+        default=False,
+        help_text=_(
+            "Each new version of the member's group lists is put in the print queue "
+            "(Letters to post) instead of being emailed."
+        ),
+    )
     # A sign-in link is good until the member next signs in (single use): see selfservice.
     last_signed_in_at = models.DateTimeField(_("last signed in"), null=True, blank=True)
     # Who the person is in the access log, which outlives them: no name, no contact detail.
@@ -311,6 +321,10 @@ class Person(ContactDetails):
         help_text=_("Empty when the member changed them."),
     )
 
+    # Members the network knew before it had this app may have no email address (brought
+    # in by the import, with a postal address instead); everyone who applies gives one.
+    email = models.EmailField(_("email"), blank=True)
+
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -318,7 +332,9 @@ class Person(ContactDetails):
         verbose_name_plural = _("people")
         ordering = ["full_name"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="person_email_unique"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="person_email_unique"
+            ),
         ]
 
 
@@ -411,6 +427,13 @@ class Consent(models.Model):
     version = models.CharField(_("text version"), max_length=16)
     given = models.BooleanField(_("given"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # How a consent given before the network had this app reached it (the import): on
+    # paper or by email, and when. Empty for a consent given in the network's own pages,
+    # where `recorded_at` is when it was given.
+    source = models.CharField(
+        _("how given"), max_length=8, choices=ConsentSource.choices, blank=True, default=""
+    )
+    given_on = models.DateField(_("given on"), null=True, blank=True)
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
     )

@@ -24,6 +24,7 @@ SECRETARIAT_APPS = [
     "overview",
     "founding",
     "misuse",
+    "imports",
     "mailings",
     "meetups",
 ]

@@ -690,3 +690,33 @@ def record_event(
         )
     event.save()
     return event
+
+
+def add_existing_members(
+    pairs: list[tuple[Person, DiagnosisGroup]], *, by: User
+) -> list[Membership]:
+    """Record memberships the network had before it used this app (the secretariat's own
+    records, brought in by an import): each (person, group) that is not already an active
+    membership. Returns the memberships made.
+
+    Unlike an approval this tells nobody: no welcome email and no `membership_changed`, so
+    the group's list is not rebuilt and sent while records are still coming in. Staff send
+    each group its new list when they choose (the import's "send the lists").
+    """
+    with transaction.atomic():
+        people = {person.pk for person, _group in pairs}
+        groups = {group.pk for _person, group in pairs}
+        existing = set(
+            Membership.objects.active()
+            .filter(person__in=people, group__in=groups)
+            .values_list("person_id", "group_id")
+        )
+        new: list[Membership] = []
+        for person, group in pairs:
+            if (person.pk, group.pk) not in existing:
+                existing.add((person.pk, group.pk))
+                new.append(Membership(person=person, group=group))
+        Membership.objects.bulk_create(new)
+        for pseudonym in dict.fromkeys(m.person.pseudonym for m in new if m.person):
+            accesslog.record(by, accesslog.Action.CHANGED, "person", pseudonym, ["memberships"])
+    return new

@@ -20,11 +20,18 @@ urlpatterns = [
         name="contact_list_csv",
     ),
     path(
+        "me/groups/<int:group_id>/contact-list.xlsx",
+        views.contact_list_file,
+        {"extension": "xlsx"},
+        name="contact_list_xlsx",
+    ),
+    path(
         "me/groups/<int:group_id>/contact-list.vcf",
         views.contact_list_file,
         {"extension": "vcf"},
         name="contact_list_vcard",
     ),
+    path("me/groups/<int:group_id>/print/", views.contact_list_print, name="contact_list_print"),
     path("me/groups/<int:group_id>/leave/", views.leave_group_view, name="leave_group"),
     path("me/leave/", views.leave_network, name="leave_network"),
     path("me/data/", views.my_data, name="my_data"),

@@ -12,13 +12,13 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contactlists.emails import display_members, members_csv, members_vcard
+from contactlists.emails import display_members, list_files
 from members import privacy
 from members.models import Person
 from members.services import change_consent, leave_group, update_contact_details
@@ -135,21 +135,37 @@ def membership(request: HttpRequest, person: Person) -> HttpResponse:
 def contact_list_file(
     request: HttpRequest, person: Person, group_id: int, extension: str
 ) -> HttpResponse:
-    """The group's current list as the email attaches it: CSV or vCard, the same name."""
+    """The group's current list as the email attaches it: CSV, Excel or vCard, the same
+    name."""
     try:
         contact_list = services.current_list(person, group_id)
     except services.NotAMember as error:
         raise Http404 from error
     members = display_members(contact_list.entries)
-    # As the email names it, in the language being read; outside an f-string, where
-    # makemessages finds it.
-    name = _("contact-list")
-    filename = f"{name}-v{contact_list.version}.{extension}"
-    if extension == "csv":
-        response = HttpResponse("\ufeff" + members_csv(members), content_type="text/csv")
-    else:
-        response = HttpResponse(members_vcard(members), content_type="text/vcard")
+    files = list_files(contact_list, members, translation.get_language())
+    filename, content, mimetype = next(file for file in files if file[0].endswith(extension))
+    response = HttpResponse(content, content_type=mimetype)
     return as_attachment(response, filename)
+
+
+@member_required
+def contact_list_print(request: HttpRequest, person: Person, group_id: int) -> HttpResponse:
+    """The group's current list laid out for paper (static/css/print.css): the same people
+    and details as the email, for members who print it at home."""
+    try:
+        contact_list = services.current_list(person, group_id)
+    except services.NotAMember as error:
+        raise Http404 from error
+    return render(
+        request,
+        "selfservice/contact_list_print.html",
+        {
+            "person": person,
+            "contact_list": contact_list,
+            "members": display_members(contact_list.entries),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @member_required

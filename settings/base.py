@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "overview",
     "founding",
     "misuse",
+    "imports",
     "mailings",
     "meetups",
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 from functools import partial
 
+import openpyxl
 import pytest
 
 from contactlists.models import ContactList, GroupChange
@@ -75,6 +77,23 @@ def list_emails(outbox, to: str | None = None) -> list[Received]:
         if any((part.get_filename() or "").endswith(".vcf") for part in mail.message.walk())
         and (to is None or to in mail.recipients)
     ]
+
+
+def raw_attachment(mail: Received, suffix: str) -> bytes:
+    for part in mail.message.walk():
+        if (part.get_filename() or "").endswith(suffix):
+            return part.get_payload(decode=True)
+    raise KeyError(suffix)
+
+
+def xlsx_cells(mail: Received) -> list[list]:
+    """The cells of the Excel attachment's sheet, row by row, as openpyxl reads them."""
+    workbook = openpyxl.load_workbook(io.BytesIO(raw_attachment(mail, ".xlsx")))
+    return [list(row) for row in workbook.active.iter_rows()]
+
+
+def xlsx_text(mail: Received) -> str:
+    return "\n".join("\t".join(str(cell.value or "") for cell in row) for row in xlsx_cells(mail))
 
 
 def everything_in(mail: Received) -> str:

@@ -17,8 +17,8 @@ def attachment_names(mail) -> list[str]:
     return sorted(part.get_filename() for part in mail.message.walk() if part.get_filename())
 
 
-def csv_rows(mail) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(mail.attachment(".csv"))))
+def csv_rows(mail, delimiter: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(mail.attachment(".csv")), delimiter=delimiter))
 
 
 def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
@@ -44,7 +44,8 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
     assert "Venlig hilsen" in text
     assert "Listen er også vedhæftet som regneark (CSV)" in danish.html()
     assert "NY</span>" in danish.html()
-    heading, row, _other = csv_rows(danish)
+    # Split at semicolons, as spreadsheet programs set to Danish split it.
+    heading, row, _other = csv_rows(danish, ";")
     assert heading == ["Navn", "Tilknytning", "Fødselsår", "Adresse", "Telefon", "E-mail", "Ny"]
     assert (row[0], row[1], row[3], row[6]) == (
         "Jonas Berg",
@@ -53,9 +54,13 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
         "ja",
     )
     card = next(vobject.readComponents(danish.attachment(".vcf")))
-    assert card.note.value == "forælder, født 2015"
+    assert card.note.value.startswith("Forælder, født 2015.\n")
     assert card.adr.value.country == "Danmark"
-    assert attachment_names(danish) == ["kontaktliste-v1.csv", "kontaktliste-v1.vcf"]
+    assert attachment_names(danish) == [
+        "kontaktliste-v1.csv",
+        "kontaktliste-v1.vcf",
+        "kontaktliste-v1.xlsx",
+    ]
 
     [english] = list_emails(mailoutbox, to=jonas.email)
     assert english.subject == "Welcome to the Alström syndrome group: your contact list"
@@ -71,8 +76,12 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
     assert heading == ["Name", "Relationship", "Birth year", "Address", "Phone", "Email", "New"]
     assert (row[1], row[3], row[6]) == ("parent", "Strandgade 3, 1401 København K, Denmark", "yes")
     card = next(vobject.readComponents(english.attachment(".vcf")))
-    assert card.note.value == "parent, born 2015"
-    assert attachment_names(english) == ["contact-list-v1.csv", "contact-list-v1.vcf"]
+    assert card.note.value.startswith("Parent, born 2015.\n")
+    assert attachment_names(english) == [
+        "contact-list-v1.csv",
+        "contact-list-v1.vcf",
+        "contact-list-v1.xlsx",
+    ]
 
     # An update, too, reaches each of them in their own language.
     mailoutbox.clear()
@@ -107,9 +116,13 @@ def test_a_swedish_member_gets_the_list_in_swedish_and_a_norwegian_one_in_norweg
     assert "Förälder, född 2015" in text
     assert "5003 Bergen\n  Norge" in text
     assert "Vänliga hälsningar" in text
-    heading, _row, _other = csv_rows(swedish)
+    heading, _row, _other = csv_rows(swedish, ";")
     assert heading == ["Namn", "Anknytning", "Födelseår", "Adress", "Telefon", "E-post", "Ny"]
-    assert attachment_names(swedish) == ["kontaktlista-v1.csv", "kontaktlista-v1.vcf"]
+    assert attachment_names(swedish) == [
+        "kontaktlista-v1.csv",
+        "kontaktlista-v1.vcf",
+        "kontaktlista-v1.xlsx",
+    ]
 
     [norwegian] = list_emails(mailoutbox, to=aud.email)
     assert norwegian.subject == "Velkommen til gruppen Alström syndrome: kontaktlisten din"
@@ -121,9 +134,13 @@ def test_a_swedish_member_gets_the_list_in_swedish_and_a_norwegian_one_in_norweg
     assert "Forelder, født 2015" in text
     assert "41138 Göteborg\n  Sverige" in text
     assert "Vennlig hilsen" in text
-    heading, _row, _other = csv_rows(norwegian)
+    heading, _row, _other = csv_rows(norwegian, ";")
     assert heading == ["Navn", "Tilknytning", "Fødselsår", "Adresse", "Telefon", "E-post", "Ny"]
-    assert attachment_names(norwegian) == ["kontaktliste-v1.csv", "kontaktliste-v1.vcf"]
+    assert attachment_names(norwegian) == [
+        "kontaktliste-v1.csv",
+        "kontaktliste-v1.vcf",
+        "kontaktliste-v1.xlsx",
+    ]
 
     # An update, too, reaches each of them in their own language.
     mailoutbox.clear()

@@ -29,9 +29,10 @@ from django.utils.regex_helper import normalize
 
 from accesslog import services as accesslog
 from accesslog.models import AccessRecord
-from contactlists.models import ContactList, Delivery
+from contactlists.models import ContactList, Delivery, Letter
 from diagnoses.models import Association
 from founding.models import FoundingStep, GroupReadyToFound
+from imports.models import MemberImport
 from mailings.models import Mailing, MailingRecipient, OnlineGroupMember
 from mailings.services import send_mailing
 from meetups.models import Event, Registration
@@ -164,6 +165,7 @@ def seeded(alstrom, secretariat, django_user_model, django_capture_on_commit_cal
         send_mailing(mailing, by=secretariat)
         invite(meetup, by=secretariat)
     return {
+        MemberImport: MemberImport.objects.create(file_name="members.xlsx", created_by=secretariat),
         Mailing: mailing,
         MailingRecipient: MailingRecipient.objects.get(person=membership.person),
         OnlineGroupMember: OnlineGroupMember.objects.get(pk=membership.person.pk),
@@ -178,6 +180,8 @@ def seeded(alstrom, secretariat, django_user_model, django_capture_on_commit_cal
         Person: membership.person,
         Membership: membership,
         Delivery: delivery,
+        # The print queue's pages open any letter: this one stands for the member's copy.
+        Letter: Letter.objects.create(delivery=delivery),
         ContactList: delivery.contact_list,
         Association: association,
         AccessRecord: looked_at,
@@ -242,6 +246,8 @@ def fillings(params: set[str], model, seeded: dict) -> list[dict]:
         choices["object_id"] = choices["id"] = choices["pk"] = [object_of(model, seeded).pk]
     # The dashboard's figures, one set of them as CSV.
     choices["key"] = ["members-by-country"]
+    # An import's report, in one of its formats.
+    choices["file_format"] = ["xlsx"]
     unknown = params - choices.keys()
     if unknown:
         pytest.fail(f"Cannot fill {sorted(unknown)} in an admin URL: teach `fillings` about it.")
