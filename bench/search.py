@@ -4,9 +4,11 @@
 
 Imports the pack from ../shared/data/orphanet into a fresh database, then searches for
 misspellings of real names: one letter wrong, a word missing, and Nordic or German letters
-typed without them (Å -> aa/a, ö -> o...). Prints for each the rank of the intended entry
-(its place in the results, "-" when not in the first ten) and the time, then the share found
-in the first three, and the median and 95th percentile times.
+typed without them (Å -> aa/a, ö -> o...); then for names as members write them, in Danish,
+Swedish, Norwegian, Finnish and English (bench/nordic_queries.py). Prints for each the rank
+of the intended entry (its place in the results, "-" when not in the first ten) and the
+time, then for each set apart the share found in the first three, by kind and in all, and
+the median and 95th percentile times.
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust). Uses (and drops) the database
 `network_search_bench`.
@@ -26,6 +28,7 @@ from pathlib import Path
 import psycopg
 
 from bench import database
+from bench.nordic_queries import QUERIES
 from tests.stack import ROOT
 
 DB_NAME = "network_search_bench"
@@ -100,13 +103,33 @@ def misspellings(count: int, seed: int) -> list[tuple[str, str, int, str]]:
     return queries
 
 
-def run(count: int, seed: int) -> None:
+def nordic_and_lay() -> list[tuple[str, str, int, str]]:
+    """(kind, query, intended ORPHA code, real name): the developers' set of names as
+    members write them (bench/nordic_queries.py), kind as "language kind"."""
+    from diagnoses.models import Diagnosis
+
+    names = dict(
+        Diagnosis.objects.filter(
+            is_active=True, orpha_code__in=[code for *_, code in QUERIES]
+        ).values_list("orpha_code", "name")
+    )
+    missing = sorted({code for *_, code in QUERIES} - set(names))
+    if missing:
+        raise SystemExit(f"Not active in the pack: ORPHA {missing}")
+    return [
+        (f"{language} {kind}", query, code, names[code]) for language, kind, query, code in QUERIES
+    ]
+
+
+def measure(title: str, queries: list[tuple[str, str, int, str]]) -> None:
+    """Search each query; print its rank and time, then the share in the first three, by
+    kind and in all, and the median and 95th percentile times."""
     from diagnoses.search import search_diagnoses
 
-    queries = misspellings(count, seed)
-    search_diagnoses("warm up")
+    print(f"\n== {title}")
     ranks, times = [], []
-    print(f"{'kind':<13} {'rank':>4} {'ms':>6}  query -> intended")
+    by_kind: dict[str, list[bool]] = {}
+    print(f"{'kind':<17} {'rank':>4} {'ms':>6}  query -> intended")
     for kind, query, code, name in queries:
         started = time.perf_counter()
         found = [d.orpha_code for d in search_diagnoses(query)]
@@ -114,12 +137,26 @@ def run(count: int, seed: int) -> None:
         rank = found.index(code) + 1 if code in found else None
         ranks.append(rank)
         times.append(took)
-        print(f"{kind:<13} {rank or '-':>4} {took:6.1f}  {query!r} -> {name} (ORPHA:{code})")
+        by_kind.setdefault(kind, []).append(bool(rank and rank <= 3))
+        print(f"{kind:<17} {rank or '-':>4} {took:6.1f}  {query!r} -> {name} (ORPHA:{code})")
     hits = sum(1 for rank in ranks if rank and rank <= 3)
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    print(f"\nFound in the first three: {hits}/{len(ranks)} ({100 * hits / len(ranks):.0f}%)")
-    print(f"Time per search: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+    print()
+    for kind, found_in_three in sorted(by_kind.items()):
+        print(f"  {kind:<17} {sum(found_in_three)}/{len(found_in_three)} in the first three")
+    print(
+        f"{title}: found in the first three: {hits}/{len(ranks)} ({100 * hits / len(ranks):.0f}%)"
+    )
+    print(f"{title}: time per search: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+
+
+def run(count: int, seed: int) -> None:
+    from diagnoses.search import search_diagnoses
+
+    search_diagnoses("warm up")
+    measure("Misspellings of catalogue names", misspellings(count, seed))
+    measure("Nordic and lay names", nordic_and_lay())
 
 
 def main(argv: list[str] | None = None) -> int:

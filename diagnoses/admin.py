@@ -1,18 +1,25 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Association, Diagnosis, DiagnosisGroup, DiagnosisName
+from .learning import accept_proposed_name, dismiss_proposed_name
+from .models import Association, Diagnosis, DiagnosisGroup, DiagnosisName, ProposedName
 from .search import find_associations, search_diagnoses
 from .services import save_diagnosis
 
 
 class DiagnosisNameInline(admin.TabularInline):
+    """Names in Danish, Swedish, Norwegian, Finnish and English beside Orphanet's. Those
+    staff add here are theirs: an Orphanet re-import keeps them."""
+
     model = DiagnosisName
+    fields = ["name", "language", "kind", "source"]
+    readonly_fields = ["source"]
     extra = 1
 
 
@@ -106,3 +113,57 @@ class AssociationAdmin(admin.ModelAdmin):
     @admin.display(description=_("diagnoses covered"), ordering="diagnosis_total")
     def diagnosis_count(self, association):
         return association.diagnosis_total
+
+
+@admin.register(ProposedName)
+class ProposedNameAdmin(admin.ModelAdmin):
+    """Names learnt from review (diagnoses/learning.py): staff accept or dismiss each."""
+
+    list_display = ["name", "language", "diagnosis", "status", "proposed_at"]
+    list_filter = ["status", "language"]
+    list_select_related = ["diagnosis"]
+    search_fields = ["name", "diagnosis__name"]
+    # Nothing to edit: a proposal is accepted or dismissed as it was typed.
+    readonly_fields = ["name", "language", "diagnosis", "status", "proposed_at", "decided_at"]
+    actions = ["accept", "dismiss"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        # Proposals still waiting come first.
+        waiting = models.Case(
+            models.When(status=ProposedName.Status.PROPOSED, then=models.Value(0)),
+            default=models.Value(1),
+        )
+        return super().get_queryset(request).order_by(waiting, "-proposed_at")
+
+    @admin.action(description=_("Accept as names of their diagnoses"), permissions=["change"])
+    def accept(self, request, queryset):
+        waiting = queryset.filter(status=ProposedName.Status.PROPOSED).select_related("diagnosis")
+        for proposal in waiting:
+            accept_proposed_name(proposal)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s name accepted: search finds its diagnosis by it now.",
+                "%(count)s names accepted: search finds their diagnoses by them now.",
+                len(waiting),
+            )
+            % {"count": len(waiting)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Dismiss"), permissions=["change"])
+    def dismiss(self, request, queryset):
+        waiting = list(queryset.filter(status=ProposedName.Status.PROPOSED))
+        for proposal in waiting:
+            dismiss_proposed_name(proposal)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s proposal dismissed.", "%(count)s proposals dismissed.", len(waiting)
+            )
+            % {"count": len(waiting)},
+            messages.SUCCESS,
+        )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import Diagnosis, DiagnosisGroup, DiagnosisName, search_text_for
+from .models import Diagnosis, DiagnosisGroup, DiagnosisName, match_text_for, search_text_for
 from .orphanet import Pack
 
 
@@ -75,7 +75,7 @@ def import_orphanet(pack: Pack, *, dry_run: bool = False) -> ImportReport:
     ICD-10 codes and parents. A code that Orphanet retired, or that is no longer in the pack,
     is marked inactive and points to its replacement; every group that covered it then also
     covers the replacement, so that applicants searching the new code find the group.
-    Names staff entered in other languages and prevalence judgements are left alone.
+    Names staff entered, in any language, and prevalence judgements are left alone.
     """
     report = ImportReport()
     existing = {d.orpha_code: d for d in Diagnosis.objects.order_by()}
@@ -87,6 +87,9 @@ def import_orphanet(pack: Pack, *, dry_run: bool = False) -> ImportReport:
             level=entry.level,
             icd10_codes=" ".join(entry.icd10_codes),
             search_text=search_text_for(
+                entry.name, entry.synonyms, entry.orpha_code, " ".join(entry.icd10_codes)
+            ),
+            match_text=match_text_for(
                 entry.name, entry.synonyms, entry.orpha_code, " ".join(entry.icd10_codes)
             ),
         )
@@ -140,15 +143,16 @@ def import_orphanet(pack: Pack, *, dry_run: bool = False) -> ImportReport:
     for diagnosis_id, name in DiagnosisName.objects.values_list("diagnosis_id", "name"):
         names.setdefault(diagnosis_id, []).append(name)
     for diagnosis in by_code.values():
-        text = search_text_for(
-            diagnosis.name, names.get(diagnosis.pk, []), diagnosis.orpha_code, diagnosis.icd10_codes
-        )
-        if text != diagnosis.search_text:
+        about = (diagnosis.name, names.get(diagnosis.pk, []), diagnosis.orpha_code)
+        text = search_text_for(*about, diagnosis.icd10_codes)
+        keys = match_text_for(*about, diagnosis.icd10_codes)
+        if text != diagnosis.search_text or keys != diagnosis.match_text:
             diagnosis.search_text = text
+            diagnosis.match_text = keys
             changed[diagnosis.pk] = diagnosis
     Diagnosis.objects.bulk_update(
         changed.values(),
-        ["name", "level", "icd10_codes", "is_active", "replaced_by", "search_text"],
+        ["name", "level", "icd10_codes", "is_active", "replaced_by", "search_text", "match_text"],
         batch_size=500,
     )
     if dry_run:
@@ -157,23 +161,28 @@ def import_orphanet(pack: Pack, *, dry_run: bool = False) -> ImportReport:
 
 
 def _sync_synonyms(pack: Pack, by_code: dict[int, Diagnosis], report: ImportReport) -> None:
-    """English synonyms are Orphanet's: add the new ones, remove those it dropped."""
+    """Orphanet's own English synonyms: add the new ones, remove those it dropped. Names
+    staff added stay, also English ones; a synonym Orphanet adds that staff had already
+    added stays theirs."""
     code_of = {d.pk: code for code, d in by_code.items()}
     taken: set[tuple[int, str]] = set()
     stale: list[int] = []
-    for pk, diagnosis_id, name, kind in DiagnosisName.objects.filter(language="en").values_list(
-        "pk", "diagnosis_id", "name", "kind"
+    for pk, diagnosis_id, name, source in DiagnosisName.objects.filter(language="en").values_list(
+        "pk", "diagnosis_id", "name", "source"
     ):
         code = code_of.get(diagnosis_id)
         entry = pack.entries.get(code) if code is not None else None
-        if kind == DiagnosisName.Kind.SYNONYM and entry is not None and name not in entry.synonyms:
+        orphanets = source == DiagnosisName.Source.ORPHANET
+        if orphanets and entry is not None and name not in entry.synonyms:
             stale.append(pk)
         else:
             taken.add((diagnosis_id, name))
     DiagnosisName.objects.filter(pk__in=stale).delete()
     report.synonyms_removed = len(stale)
     wanted = [
-        DiagnosisName(diagnosis=by_code[code], name=name, language="en")
+        DiagnosisName(
+            diagnosis=by_code[code], name=name, language="en", source=DiagnosisName.Source.ORPHANET
+        )
         for code, entry in pack.entries.items()
         for name in sorted(entry.synonyms)
         if (by_code[code].pk, name) not in taken

@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from .text import spellings
+from .text import fold, match_key, spellings
+
+# The languages a catalogue name can be in: the network's own and Orphanet's English.
+NAME_LANGUAGES = [
+    ("da", _("Danish")),
+    ("sv", _("Swedish")),
+    ("nb", _("Norwegian")),
+    ("fi", _("Finnish")),
+    ("en", _("English")),
+]
 
 
 def search_text_for(name: str, other_names, orpha_code: int, icd10_codes: str) -> str:
@@ -26,6 +35,18 @@ def search_text_for(name: str, other_names, orpha_code: int, icd10_codes: str) -
     return " | ".join(
         dict.fromkeys(spelling for part in parts if part for spelling in sorted(spellings(part)))
     )
+
+
+def match_text_for(name: str, other_names, orpha_code: int, icd10_codes: str) -> str:
+    """The matching keys (text.match_key) of every name, preferred name first, then the
+    folded codes: what search compares a query's key with. Each name is one part, so that a
+    query equal to a whole part is an exact match."""
+    keys = [match_key(spelling) for spelling in sorted(spellings(name))]
+    keys += sorted({match_key(s) for other in other_names for s in spellings(other)})
+    codes = [f"orpha {orpha_code} orpha{orpha_code}"]
+    if icd10_codes:
+        codes += [fold(icd10_codes), fold(icd10_codes.replace(".", ""))]
+    return " | ".join(dict.fromkeys(part for part in [*keys, *codes] if part))
 
 
 class Diagnosis(models.Model):
@@ -85,6 +106,8 @@ class Diagnosis(models.Model):
     )
     # Folded name, synonyms and codes, so that a plain LIKE search finds every spelling.
     search_text = models.TextField(editable=False, default="")
+    # The names' matching keys, which search compares with the query's (text.match_key).
+    match_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("diagnosis")
@@ -95,27 +118,49 @@ class Diagnosis(models.Model):
         return f"{self.name} (ORPHA:{self.orpha_code})"
 
     def refresh_search_text(self) -> None:
-        names = self.names.values_list("name", flat=True) if self.pk else []
+        names = list(self.names.values_list("name", flat=True)) if self.pk else []
         self.search_text = search_text_for(self.name, names, self.orpha_code, self.icd10_codes)
+        self.match_text = match_text_for(self.name, names, self.orpha_code, self.icd10_codes)
+
+    def label(self, local_name: str = "") -> str:
+        """How a search result reads: the name in the reader's language where there is one,
+        with Orphanet's name and code beside it."""
+        if local_name and local_name != self.name:
+            return f"{local_name} – {self}"
+        return str(self)
 
 
 class DiagnosisName(models.Model):
-    """A synonym or a translated name of a catalogue entry.
+    """A synonym or a name in another language of a catalogue entry.
 
-    English synonyms come from Orphanet and the import keeps them in step with it; the
-    English preferred name is `Diagnosis.name`. Names in other languages are entered by staff.
+    Orphanet's English synonyms are kept in step with it by the import; the English
+    preferred name is `Diagnosis.name`. Staff add names in any language, Danish, Swedish,
+    Norwegian, Finnish or English; an import never touches them.
     """
 
     class Kind(models.TextChoices):
         PREFERRED = "preferred", _("preferred name")
         SYNONYM = "synonym", _("synonym")
 
+    class Source(models.TextChoices):
+        ORPHANET = "orphanet", _("Orphanet")
+        STAFF = "staff", _("staff")
+
     diagnosis = models.ForeignKey(
         Diagnosis, on_delete=models.CASCADE, related_name="names", verbose_name=_("diagnosis")
     )
     name = models.CharField(_("name"), max_length=255)
-    language = models.CharField(_("language"), max_length=8, default="en")
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SYNONYM)
+    language = models.CharField(_("language"), max_length=8, choices=NAME_LANGUAGES, default="da")
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.SYNONYM,
+        help_text=_("The preferred name in a language is the one search results show."),
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.STAFF, editable=False
+    )
 
     class Meta:
         verbose_name = _("diagnosis name")
@@ -233,3 +278,43 @@ class DiagnosisGroup(models.Model):
         # it next to the field they must fill in.
         if self.status == self.Status.HAS_ASSOCIATION and self.association_id is None:
             raise ValidationError({"association": _("Choose the association the group has.")})
+
+
+class ProposedName(models.Model):
+    """A name for a catalogue entry, learnt from review: what an applicant typed that did not
+    find the entry staff then chose. Staff accept it as a name, or dismiss it; never
+    automatically, as free text can hold anything."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACCEPTED = "accepted", _("accepted")
+        DISMISSED = "dismissed", _("dismissed")
+
+    diagnosis = models.ForeignKey(
+        Diagnosis,
+        on_delete=models.CASCADE,
+        related_name="proposed_names",
+        verbose_name=_("diagnosis"),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    language = models.CharField(_("language"), max_length=8, choices=NAME_LANGUAGES)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed diagnosis name")
+        verbose_name_plural = _("proposed diagnosis names")
+        ordering = ["-proposed_at"]
+        constraints = [
+            # The same words typed again for the same entry are one proposal; once
+            # dismissed, they are not proposed again.
+            models.UniqueConstraint(
+                fields=["diagnosis", "language", "name"], name="proposed_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .models import Diagnosis
+from .models import Diagnosis, DiagnosisName
 
 
 def save_diagnosis(diagnosis: Diagnosis, synonyms: Sequence[str] = ()) -> Diagnosis:
-    """Save a catalogue entry with its English synonyms, keeping the search text in step."""
+    """Save a catalogue entry with Orphanet's English synonyms, keeping the search text
+    in step."""
     diagnosis.save()
     for synonym in synonyms:
-        diagnosis.names.get_or_create(name=synonym, language="en")
+        diagnosis.names.get_or_create(
+            name=synonym, language="en", defaults={"source": DiagnosisName.Source.ORPHANET}
+        )
     diagnosis.refresh_search_text()
-    diagnosis.save(update_fields=["search_text"])
+    diagnosis.save(update_fields=["search_text", "match_text"])
     return diagnosis

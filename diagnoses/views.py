@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils import translation
 
 from network.ratelimits import limited
 
@@ -24,9 +25,16 @@ def associations(request):
         )
     else:
         found = search.find_associations()
-    found = found.prefetch_related(
-        Prefetch("diagnoses", queryset=Diagnosis.objects.only("name", "orpha_code"))
+    found = list(
+        found.prefetch_related(
+            Prefetch("diagnoses", queryset=Diagnosis.objects.only("name", "orpha_code"))
+        )
     )
+    # Each diagnosis in the reader's language where staff named it so, beside Orphanet's.
+    covered = [diagnosis for association in found for diagnosis in association.diagnoses.all()]
+    local = search.local_names(covered, translation.get_language() or "")
+    for diagnosis in covered:
+        diagnosis.local_name = local.get(diagnosis.pk, "")
     return render(
         request,
         "diagnoses/associations.html",

@@ -6,14 +6,14 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.phonenumber import to_python
 
 from diagnoses.models import Diagnosis
-from diagnoses.search import MAX_QUERY_LENGTH, is_searchable, search_diagnoses
+from diagnoses.search import MAX_QUERY_LENGTH, is_searchable, local_names, search_diagnoses
 from network.honeypot import HoneypotField, honeypot_layout
 
 from .consents import CONSENT_TEXTS
@@ -177,8 +177,14 @@ class ApplicationForm(forms.Form):
             if self.typed_diagnosis and not self.query_too_long
             else []
         )
+        local = local_names(self.matches, translation.get_language() or "")
         self.fields["diagnosis"].widget.choices = [
-            *[(diagnosis.pk, str(diagnosis)) for diagnosis in self.matches],
+            # In the reader's language where staff gave the entry a name in it, with
+            # Orphanet's name and code beside it.
+            *[
+                (diagnosis.pk, diagnosis.label(local.get(diagnosis.pk, "")))
+                for diagnosis in self.matches
+            ],
             (AS_TYPED, _("None of these: send the diagnosis as I typed it")),
         ]
         # Its own value, so that no choice is ticked until the applicant picks one.

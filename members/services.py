@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accesslog import services as accesslog
+from diagnoses.learning import propose_typed_name
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 from outbox import services as outbox
 from outbox.models import OutgoingEmail
@@ -344,6 +345,12 @@ def approve_application(
             )
         membership = Membership.objects.create(person=person, group=group, application=application)
         _decided(application, Application.Status.APPROVED, by, person=person, group=group)
+        propose_typed_name(
+            application.diagnosis_text,
+            application.language,
+            application.diagnosis,
+            group.diagnoses.all(),
+        )
         _record_decision(
             application, ApplicationEvent.Action.APPROVED, by, str(group), email, group=group
         )
@@ -390,6 +397,12 @@ def refer_application(
     with transaction.atomic():
         application = _awaiting_review(application, _("referred"))
         _decided(application, Application.Status.REFERRED, by, referred_to=association)
+        propose_typed_name(
+            application.diagnosis_text,
+            application.language,
+            application.diagnosis,
+            association.diagnoses.all(),
+        )
         _record_decision(
             application,
             ApplicationEvent.Action.REFERRED,

@@ -59,6 +59,8 @@ SECRETARIAT = (
     | pages("diagnoses_diagnosis", *READ, "add", "delete")
     | pages("diagnoses_diagnosisgroup", *READ, "add", "delete")
     | pages("diagnoses_association", *READ, "add", "delete")
+    # Names learnt from review: accepted or dismissed, never added by hand.
+    | pages("diagnoses_proposedname", *READ, "delete")
     | pages("members_reviewqueue", "changelist", "history", "delete")
     | pages(
         "members_application",

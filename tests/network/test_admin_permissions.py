@@ -30,7 +30,7 @@ from django.utils.regex_helper import normalize
 from accesslog import services as accesslog
 from accesslog.models import AccessRecord
 from contactlists.models import ContactList, Delivery, Letter
-from diagnoses.models import Association
+from diagnoses.models import Association, ProposedName
 from founding.models import FoundingStep, GroupReadyToFound
 from imports.models import MemberImport
 from mailings.models import Mailing, MailingRecipient, OnlineGroupMember
@@ -184,6 +184,9 @@ def seeded(alstrom, secretariat, django_user_model, django_capture_on_commit_cal
         Letter: Letter.objects.create(delivery=delivery),
         ContactList: delivery.contact_list,
         Association: association,
+        ProposedName: ProposedName.objects.create(
+            diagnosis=alstrom, name="Alstrøms syndrom", language="da"
+        ),
         AccessRecord: looked_at,
         **sign_in_records(django_user_model),
     }
