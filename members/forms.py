@@ -84,6 +84,16 @@ def check_phone_for_country(form: forms.Form, cleaned: dict) -> None:
             cleaned["phone"] = number
 
 
+class DiagnosisQueryField(forms.CharField):
+    """The typed diagnosis: needed, and marked so (an asterisk, `required` read out), but an
+    empty box is judged in the form's clean(), where a diagnosis picked from the catalogue
+    counts as an answer too."""
+
+    def validate(self, value):
+        if value not in self.empty_values:
+            super().validate(value)
+
+
 class ApplicationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),
@@ -131,10 +141,9 @@ class ApplicationForm(forms.Form):
     email = forms.EmailField(
         label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    diagnosis_query = forms.CharField(
+    diagnosis_query = DiagnosisQueryField(
         label=_("Diagnosis"),
         max_length=MAX_QUERY_LENGTH,
-        required=False,
         error_messages={"max_length": QUERY_TOO_LONG},
         help_text=_(
             "Type the name, an ORPHA code or an ICD-10 code and search our catalogue. "
@@ -199,6 +208,7 @@ class ApplicationForm(forms.Form):
     def _helper(self) -> FormHelper:
         helper = FormHelper()
         helper.form_tag = False
+        results = []
         diagnosis_fields = [
             "diagnosis_query",
             StrictButton(
@@ -211,7 +221,7 @@ class ApplicationForm(forms.Form):
             ),
         ]
         if self.query_too_long:
-            diagnosis_fields.append(
+            results.append(
                 HTML(
                     format_lazy(
                         '<p class="alert alert-warning" role="status">{}</p>',
@@ -220,14 +230,29 @@ class ApplicationForm(forms.Form):
                 )
             )
         elif self.matches:
-            diagnosis_fields.append("diagnosis")
+            results.append("diagnosis")
         elif self.typed_diagnosis:
-            diagnosis_fields.append(
+            results.append(
                 HTML(
                     format_lazy(
                         '<p class="alert alert-info" role="status">{}</p>',
                         _("No match in the catalogue. That is fine: we will read what you typed."),
                     )
+                )
+            )
+        if results:
+            # After a search (the form is then unbound) focus moves to what it found, which
+            # is read out and scrolled to, without a script; after a submission the error
+            # summary takes focus instead.
+            searched = {} if self.is_bound else {"autofocus": "autofocus"}
+            diagnosis_fields.append(
+                Div(
+                    *results,
+                    css_id="diagnosis-results",
+                    role="region",
+                    tabindex="-1",
+                    aria_label=_("Catalogue search results"),
+                    **searched,
                 )
             )
         helper.layout = Layout(

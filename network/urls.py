@@ -18,7 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     # The staff sign-in, its second factor and its recovery codes (network/sign_in.py).
     path("account/", include((sign_in.urlpatterns, "two_factor"))),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, told which language the page it came from is in (views.py).
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

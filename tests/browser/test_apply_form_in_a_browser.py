@@ -67,3 +67,24 @@ def test_a_wrong_entry_moves_focus_to_a_summary_that_leads_to_the_field(page, ka
     assert page.input_value("#id_note") == "Our daughter was diagnosed last spring."
     assert page.input_value("#id_country") == "NO"
     assert not Application.objects.exists()
+
+
+def test_a_search_moves_focus_to_its_results_and_an_error_link_shows_the_label(page, kabuki):
+    page.fill("#id_diagnosis_query", "niikawa kuroki")
+    page.locator("button[name=search_diagnosis]").click()
+
+    page.get_by_label("Kabuki syndrome (ORPHA:2322)").wait_for()
+    assert page.evaluate("document.activeElement.id") == "diagnosis-results"
+    assert page.locator("#diagnosis-results").is_visible()
+    assert (
+        page.evaluate("document.querySelector('#diagnosis-results').getBoundingClientRect().top")
+        >= 0
+    )
+
+    page.get_by_role("button", name="Send application").click()
+    page.locator("#error-summary").get_by_role("link", name="Phone:", exact=False).click()
+    assert page.evaluate("document.activeElement.id") == "id_phone"
+    label_top = page.evaluate(
+        "document.querySelector('label[for=id_phone]').getBoundingClientRect().top"
+    )
+    assert label_top >= 0
