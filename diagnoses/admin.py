@@ -2,10 +2,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from .learning import accept_proposed_name, dismiss_proposed_name
 from .models import Association, Diagnosis, DiagnosisGroup, DiagnosisName, ProposedName
@@ -119,13 +124,56 @@ class AssociationAdmin(admin.ModelAdmin):
 class ProposedNameAdmin(admin.ModelAdmin):
     """Names learnt from review (diagnoses/learning.py): staff accept or dismiss each."""
 
-    list_display = ["name", "language", "diagnosis", "status", "proposed_at"]
+    list_display = ["name", "language", "diagnosis", "status", "proposed_at", "decide"]
     list_filter = ["status", "language"]
     list_select_related = ["diagnosis"]
     search_fields = ["name", "diagnosis__name"]
     # Nothing to edit: a proposal is accepted or dismissed as it was typed.
     readonly_fields = ["name", "language", "diagnosis", "status", "proposed_at", "decided_at"]
     actions = ["accept", "dismiss"]
+
+    def get_urls(self):
+        # One click on a proposal's row: its buttons post the list's form (with its CSRF
+        # token) here, where only POST is taken.
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/accept/",
+                view(require_POST(self.accept_one)),
+                name="diagnoses_proposedname_accept",
+            ),
+            path(
+                "<int:pk>/dismiss/",
+                view(require_POST(self.dismiss_one)),
+                name="diagnoses_proposedname_dismiss",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("decide"))
+    def decide(self, proposal):
+        if proposal.status != ProposedName.Status.PROPOSED:
+            return ""
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button> '
+            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
+            reverse("admin:diagnoses_proposedname_accept", args=[proposal.pk]),
+            _("Accept “%(name)s”") % {"name": proposal.name},
+            reverse("admin:diagnoses_proposedname_dismiss", args=[proposal.pk]),
+            _("Dismiss “%(name)s”") % {"name": proposal.name},
+        )
+
+    def accept_one(self, request, pk: int):
+        return self._decide_one(request, pk, self.accept)
+
+    def dismiss_one(self, request, pk: int):
+        return self._decide_one(request, pk, self.dismiss)
+
+    def _decide_one(self, request, pk: int, action):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        action(request, ProposedName.objects.filter(pk=pk))
+        return redirect("admin:diagnoses_proposedname_changelist")
 
     def has_add_permission(self, request):
         return False

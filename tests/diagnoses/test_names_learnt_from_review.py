@@ -74,11 +74,11 @@ def test_a_name_search_missed_is_proposed_accepted_and_then_found_first(
 
     proposal = ProposedName.objects.get()
     assert (proposal.name, proposal.language, proposal.diagnosis) == (LAY_NAME, "da", huntington)
-    changelist = reverse("admin:diagnoses_proposedname_changelist")
-    assert LAY_NAME in Page(staff.get(changelist).content).text
-    response = staff.post(
-        changelist, {"action": "accept", "_selected_action": [proposal.pk]}, follow=True
-    )
+    changelist = Page(staff.get(reverse("admin:diagnoses_proposedname_changelist")).content)
+    # One click: the proposal's own button.
+    [accept] = [b for b in changelist.find("button") if b.text == f"Accept “{LAY_NAME}”"]
+    assert staff.get(accept.attrs["formaction"]).status_code == 405
+    response = staff.post(accept.attrs["formaction"], follow=True)
     assert "1 name accepted: search finds its diagnosis by it now." in Page(response.content).text
     proposal.refresh_from_db()
     assert proposal.status == ProposedName.Status.ACCEPTED
