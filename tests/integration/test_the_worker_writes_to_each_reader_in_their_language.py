@@ -52,8 +52,12 @@ def test_the_worker_writes_to_each_reader_in_their_language(
     [welcome] = lists_to("freja.christensen@example.org", stack)
     assert welcome.subject == "Velkommen i gruppen Alström syndrome: din kontaktliste"
     assert "Du har aldrig pligt til at kontakte nogen" in welcome.text()
-    assert welcome.attachment(".csv").startswith("Navn,Tilknytning,Fødselsår")
+    # Split at semicolons, as spreadsheet programs set to Danish expect.
+    assert welcome.attachment(".csv").startswith("Navn;Tilknytning;Fødselsår")
+    # Jonas was alone in the group until Freja joined: he is told so, in English.
     [update] = lists_to(jonas.email, stack)
-    assert update.subject == "Updated contact list for Alström syndrome (version 2)"
-    assert "There is 1 new entry, marked NEW." in update.text()
+    assert update.subject == (
+        "You are no longer alone in the Alström syndrome group: your new contact list"
+    )
+    assert "the list below has someone new on it, marked NEW." in update.text()
     assert update.attachment(".csv").startswith("Name,Relationship,Birth year")
