@@ -3,15 +3,11 @@
 A letter is made when staff download it, from the version's stored entries, in the member's
 language: the network's name and address, the member's name and postal address where the
 window of a C5 or DL envelope shows it (DIN 5008 / SS 630010: 20 mm from the left, from 45 mm
-down), the date, the group and version, and then the whole list. The fonts are DejaVu,
-vendored in fonts/ (with their licence) so that æ, ø, å, ö and the names of members from
-anywhere print as typed, whatever the server has installed.
+down), the date, the group and version, and then the whole list, in the fonts of
+`printing`.
 """
 
 from __future__ import annotations
-
-import logging
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
@@ -20,14 +16,11 @@ from django_countries import countries
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from printing import FAMILY, add_unicode_fonts
+
 from .emails import display_members
 from .models import Letter
 
-# fpdf2 subsets the fonts with fontTools, which logs every glyph table it touches at INFO.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-FONTS = Path(__file__).resolve().parent / "fonts"
-FAMILY = "DejaVu"
 # A4 in millimetres, with the margins of a business letter.
 LEFT = 20
 RIGHT = 20
@@ -42,8 +35,7 @@ class LetterPDF(FPDF):
 
     def __init__(self) -> None:
         super().__init__(format="A4", unit="mm")
-        self.add_font(FAMILY, "", FONTS / "DejaVuSans.ttf")
-        self.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
+        add_unicode_fonts(self)
         self.set_margins(LEFT, 20, RIGHT)
         self.set_auto_page_break(True, margin=20)
         self.footer_text = ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import cast
 
 from django.conf import settings
@@ -20,9 +19,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.worksheet.worksheet import Worksheet
 
+from printing import FAMILY, add_unicode_fonts
+
 from .models import Event, Registration
 
-FONTS = Path(__file__).resolve().parent / "fonts"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -102,8 +102,7 @@ def badges_pdf(event: Event, registrations: list[Registration]) -> bytes:
     with the member's name, the meetup, and how many they are."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    add_unicode_fonts(pdf)
     title = event.title(settings.LANGUAGE_CODE)
     width, height, margin = 90.0, 65.0, 12.0
     for index, registration in enumerate(registrations):
@@ -113,10 +112,10 @@ def badges_pdf(event: Event, registrations: list[Registration]) -> bytes:
         y = margin + ((index % 8) // 2) * (height + 4)
         pdf.rect(x, y, width, height)
         pdf.set_xy(x + 4, y + 8)
-        pdf.set_font("DejaVu", "B", 18)
+        pdf.set_font(FAMILY, "B", 18)
         pdf.multi_cell(width - 8, 9, registration.person.full_name, align="C")
         pdf.set_xy(x + 4, y + height - 22)
-        pdf.set_font("DejaVu", "", 10)
+        pdf.set_font(FAMILY, "", 10)
         pdf.multi_cell(width - 8, 5, title, align="C")
         if registration.people > 1:
             pdf.set_xy(x + 4, y + height - 10)
