@@ -11,13 +11,12 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnoses.models import Association, DiagnosisGroup
-from members.models import Membership, Person
+from members.models import Membership, Person, memberships_per_group
 from outbox import emails
 from outbox.models import OutgoingEmail
 from outbox.services import queue_email
@@ -34,17 +33,13 @@ def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
     (an association in the catalogue already covers one of its diagnoses) and
     `last_step_on`."""
     now = now or timezone.now()
-    active = Membership.objects.active().filter(group=OuterRef("pk")).order_by().values("group")
-    joined = (
-        Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
-        .order_by()
-        .values("group")
-    )
+    active = Membership.objects.active().filter(group=OuterRef("pk"))
+    joined = Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
     covering = Association.objects.filter(diagnoses__groups=OuterRef("pk"))
     return (
         GroupReadyToFound.objects.annotate(
-            size=_count(active),
-            joined_last_year=_count(joined),
+            size=memberships_per_group(active),
+            joined_last_year=memberships_per_group(joined),
             association_covers=Exists(covering),
             has_steps=Exists(FoundingStep.objects.filter(group=OuterRef("pk"))),
         )
@@ -57,11 +52,6 @@ def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
         )
         .order_by("-size", "name")
     )
-
-
-def _count(memberships: QuerySet) -> Coalesce:
-    counted = memberships.annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def record_step(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -341,6 +341,14 @@ class Person(ContactDetails):
 def active_membership(through: str = "") -> models.Q:
     """A membership that has not ended, reached `through` a relation ("memberships__")."""
     return models.Q(**{f"{through}left_at": None})
+
+
+def memberships_per_group(memberships: models.QuerySet) -> Coalesce:
+    """How many of these memberships each group has, for annotating groups (the queryset
+    filtered on group=OuterRef("pk")): a subquery, 0 where there are none, that unlike a
+    Count over the join can be filtered, grouped and counted again in the same query."""
+    counted = memberships.order_by().values("group").annotate(n=models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), models.Value(0))
 
 
 class MembershipQuerySet(models.QuerySet):

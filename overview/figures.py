@@ -22,18 +22,17 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncYear
+from django.db.models.functions import TruncMonth, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from diagnoses.models import DiagnosisGroup
 from members import review
-from members.models import Application, Membership, Person
+from members.models import Application, Membership, Person, memberships_per_group
 from outbox.models import OutgoingEmail
 
 MONTHS_SHOWN = 12
@@ -118,17 +117,8 @@ def _members() -> QuerySet[Person]:
 def _groups_with_size() -> QuerySet[DiagnosisGroup]:
     """Every group with `size`, its members now, counted in a subquery per group so that
     the sizes can be grouped and counted again in the same query."""
-    size = (
-        Membership.objects.active()
-        .filter(group=OuterRef("pk"))
-        .order_by()
-        .values("group")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return DiagnosisGroup.objects.order_by().annotate(
-        size=Coalesce(Subquery(size, output_field=IntegerField()), Value(0))
-    )
+    size = memberships_per_group(Membership.objects.active().filter(group=OuterRef("pk")))
+    return DiagnosisGroup.objects.order_by().annotate(size=size)
 
 
 def joins_and_leaves_by_month(today: date) -> Table:
