@@ -42,7 +42,7 @@ def test_a_danish_member_gets_the_list_in_danish_and_an_english_one_in_english(
     assert "Telefon: +45 31 23 45 67" in text
     assert "8000 Aarhus C\n  Danmark" in text
     assert "Venlig hilsen" in text
-    assert "Listen er også vedhæftet som regneark (CSV)" in danish.html()
+    assert "Listen er også vedhæftet som regneark (CSV og Excel)" in danish.html()
     assert "NY</span>" in danish.html()
     # Split at semicolons, as spreadsheet programs set to Danish split it.
     heading, row, _other = csv_rows(danish, ";")
