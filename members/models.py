@@ -172,6 +172,14 @@ class Application(ContactDetails):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-submitted_at"]
+        # For the lists staff page through and the checks on each application (the
+        # database-specific ones, for searches that ignore case, are in migration 0014).
+        indexes = [
+            models.Index(fields=["-submitted_at", "-id"], name="application_by_submitted"),
+            models.Index(fields=["status", "confirmed_at", "id"], name="application_by_status"),
+            models.Index(fields=["phone"], name="application_by_phone"),
+            models.Index(fields=["country"], name="application_by_country"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(diagnosis__isnull=False) | ~models.Q(diagnosis_text=""),
@@ -331,6 +339,11 @@ class Person(ContactDetails):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["full_name"]
+        indexes = [
+            models.Index(fields=["full_name", "-id"], name="person_by_name"),
+            models.Index(fields=["phone"], name="person_by_phone"),
+            models.Index(fields=["country"], name="person_by_country"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"), condition=~models.Q(email=""), name="person_email_unique"
@@ -415,6 +428,12 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        indexes = [
+            # Counting a group's members, and building its list, reads only these.
+            models.Index(
+                fields=["group"], condition=models.Q(left_at=None), name="membership_active"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "group"],

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from django.utils.translation import ngettext
 from accesslog.admin import AccessLoggedAdmin
 
 from . import composers, services
-from .models import OutgoingEmail
+from .models import OutgoingEmail, failed_first
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -64,7 +63,10 @@ class OutgoingEmailAdmin(AccessLoggedAdmin):
         "sent_at",
     ]
     list_filter = ["status", KindFilter, TroubleFilter]
-    search_fields = ["recipient", "about"]
+    # An address whole, or part of what the email is about: both indexed (migration 0002).
+    search_fields = ["=recipient", "about"]
+    # Counting a million emails again on each page is not worth it.
+    show_full_result_count = False
     date_hierarchy = None
     fields = readonly_fields = (
         "kind_label",
@@ -87,16 +89,11 @@ class OutgoingEmailAdmin(AccessLoggedAdmin):
     actions = ["resend"]
 
     def get_queryset(self, request):
-        failed_first = Case(
-            When(status=OutgoingEmail.Status.FAILED, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
         return (
             super()
             .get_queryset(request)
             .defer("text", "html")
-            .alias(failed_first=failed_first)
+            .alias(failed_first=failed_first())
             .order_by("failed_first", "-created_at", "-pk")
         )
 
