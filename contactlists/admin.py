@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accesslog import services as accesslog
+from diagnoses.admin_filters import GroupNameFilter, group_name_filter
 from outbox.models import OutgoingEmail
 
 from . import services
@@ -18,6 +21,9 @@ from .models import ContactList, Delivery, Letter
 
 
 class DeliveryInline(admin.TabularInline):
+    """A version's deliveries, a page at a time: a group of thousands would otherwise put
+    thousands of rows on one page. The page is chosen with ?deliveries=N."""
+
     model = Delivery
     fields = readonly_fields = (
         "person",
@@ -30,14 +36,33 @@ class DeliveryInline(admin.TabularInline):
     )
     extra = 0
     can_delete = False
+    template = "admin/edit_inline/records.html"
+    per_page = 100
+    page_parameter = "deliveries"
 
     def get_queryset(self, request):
+        # The list itself is the page's object: each row needs only its recipient and email.
         return (
             super()
             .get_queryset(request)
-            .select_related("contact_list__group", "person", "email", "letter__posted_by")
-            .defer("contact_list__entries", "email__text", "email__html")
+            .select_related("person", "email", "letter__posted_by")
+            .defer("email__text", "email__html")
+            .order_by("person__full_name", "pk")
         )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        inline = self
+
+        class OnePageOfDeliveries(formset):
+            def get_queryset(self):
+                if not hasattr(self, "page"):
+                    paginator = Paginator(super().get_queryset(), inline.per_page)
+                    self.page = paginator.get_page(request.GET.get(inline.page_parameter))
+                    self.page_parameter = inline.page_parameter
+                return self.page.object_list
+
+        return OnePageOfDeliveries
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -80,39 +105,65 @@ class DeliveryInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("details, send again"))
 
 
+class EntryCount(Func):
+    """How many entries a version's list holds, counted in the database: a page of
+    versions then reads no list."""
+
+    function = "jsonb_array_length"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="json_array_length", **extra_context)
+
+
+def deliveries_with_status(status: str) -> Coalesce:
+    """How many of a version's emails have this status: a subquery per version shown, so
+    that a page of 100 versions counts their own deliveries, not every delivery there is."""
+    counted = (
+        Delivery.objects.filter(contact_list=OuterRef("pk"), email__status=status)
+        .order_by()
+        .values("contact_list")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 @admin.register(ContactList)
 class ContactListAdmin(admin.ModelAdmin):
     list_display = ["group", "version", "created_at", "member_count", "sent", "failed"]
-    list_filter = ["group"]
+    list_filter = [GroupNameFilter]
     list_select_related = ["group"]
     search_fields = ["group__name"]
-    readonly_fields = ["group", "version", "created_at"]
+    readonly_fields = ["group", "version", "created_at", "member_count", "sent", "failed"]
     exclude = ["entries"]
     inlines = [DeliveryInline]
+    # Counting every version of every group is not worth a query on each page.
+    show_full_result_count = False
 
     def get_queryset(self, request):
+        # The entries are the list itself (hundreds of KB for a large group): the pages
+        # show only how many there are, counted by the database.
         return (
             super()
             .get_queryset(request)
+            .defer("entries")
             .annotate(
-                delivered=Count(
-                    "deliveries", filter=Q(deliveries__email__status=OutgoingEmail.Status.SENT)
-                ),
-                undeliverable=Count(
-                    "deliveries", filter=Q(deliveries__email__status=OutgoingEmail.Status.FAILED)
-                ),
+                entry_total=EntryCount("entries"),
+                delivered=deliveries_with_status(OutgoingEmail.Status.SENT),
+                undeliverable=deliveries_with_status(OutgoingEmail.Status.FAILED),
             )
         )
 
     @admin.display(description=_("members"))
     def member_count(self, contact_list):
-        return len(contact_list.entries)
+        return contact_list.entry_total
 
-    @admin.display(description=_("sent"), ordering="delivered")
+    @admin.display(description=_("sent"))
     def sent(self, contact_list):
         return contact_list.delivered
 
-    @admin.display(description=_("failed"), ordering="undeliverable")
+    @admin.display(description=_("failed"))
     def failed(self, contact_list):
         return contact_list.undeliverable
 
@@ -147,7 +198,7 @@ class LetterAdmin(admin.ModelAdmin):
 
     list_display = ["group", "member", "version", "created_at", "posted_at", "state"]
     list_display_links = None
-    list_filter = [LetterStateFilter, "delivery__contact_list__group"]
+    list_filter = [LetterStateFilter, group_name_filter("delivery__contact_list__group")]
     search_fields = ["delivery__person__full_name", "delivery__contact_list__group__name"]
     actions = ["download_letters", "mark_posted"]
 

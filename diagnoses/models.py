@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -218,11 +219,21 @@ class DiagnosisGroupQuerySet(models.QuerySet):
         return self.filter(diagnoses=diagnosis)
 
     def with_member_count(self) -> DiagnosisGroupQuerySet:
-        """Each group with `active_members`, the members who have not left. Distinct, so
-        that a join on the group's diagnoses does not count a member twice."""
+        """Each group with `active_members`, the members who have not left: a subquery per
+        group shown, so that a page of groups counts its own members and not everyone's."""
+        # Memberships are the members app's, which builds on this one: reached through
+        # the relation rather than imported.
+        membership = self.model._meta.get_field("memberships").related_model
+        counted = (
+            membership.objects.filter(group=models.OuterRef("pk"), left_at=None)
+            .order_by()
+            .values("group")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
         return self.annotate(
-            active_members=models.Count(
-                "memberships", filter=models.Q(memberships__left_at=None), distinct=True
+            active_members=Coalesce(
+                models.Subquery(counted, output_field=models.IntegerField()), models.Value(0)
             )
         )
 
