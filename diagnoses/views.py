@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import translation
@@ -10,9 +11,18 @@ from . import search
 from .forms import AssociationSearchForm
 from .models import Diagnosis
 
+ASSOCIATIONS_PER_PAGE = 25
+
 
 def is_search(request) -> bool:
     return bool(request.GET.get("q", "").strip())
+
+
+def page_link(request, number: int) -> str:
+    """The query of another page of the same search."""
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return "?" + query.urlencode()
 
 
 # Listing the register is cheap; a search reads the catalogue, and counts as one.
@@ -25,8 +35,10 @@ def associations(request):
         )
     else:
         found = search.find_associations()
+    # A page at a time: the register of a national umbrella runs to hundreds.
+    page = Paginator(found, ASSOCIATIONS_PER_PAGE).get_page(request.GET.get("page"))
     found = list(
-        found.prefetch_related(
+        page.object_list.prefetch_related(
             Prefetch("diagnoses", queryset=Diagnosis.objects.only("name", "orpha_code"))
         )
     )
@@ -41,6 +53,11 @@ def associations(request):
         {
             "form": form,
             "associations": found,
+            "page": page,
+            "previous_page": page_link(request, page.previous_page_number())
+            if page.has_previous()
+            else "",
+            "next_page": page_link(request, page.next_page_number()) if page.has_next() else "",
             "searched": form.is_valid() and any(form.cleaned_data.values()),
         },
     )

@@ -15,6 +15,8 @@ from django.utils import translation
 from diagnoses.models import Association, Diagnosis, DiagnosisGroup
 from diagnoses.services import save_diagnosis
 
+from ..members.page import Page
+
 
 def page_url(language: str = "en") -> str:
     with translation.override(language):
@@ -117,8 +119,24 @@ def test_the_page_costs_the_same_for_3_or_30_associations(visitor, kabuki, alstr
     with CaptureQueriesContext(connection) as many:
         response = visitor.get(page_url())
 
-    assert len(names_listed(response)) == 30
+    assert len(names_listed(response)) == 25
+    assert "30 associations" in response.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_long_register_is_read_a_page_at_a_time_keeping_the_search(visitor, kabuki):
+    for i in range(30):
+        Association.objects.create(name=f"Kabuki Circle {i:02}").diagnoses.add(kabuki)
+
+    first = visitor.get(page_url(), {"q": "kabuki"})
+    assert "30 associations found" in first.content.decode()
+    assert names_listed(first) == [f"Kabuki Circle {i:02}" for i in range(25)]
+    [next_link] = [a for a in Page(first.content).find("a") if a.text.strip() == "Next page"]
+
+    second = visitor.get(page_url() + next_link.attrs["href"])
+
+    assert names_listed(second) == [f"Kabuki Circle {i:02}" for i in range(25, 30)]
+    assert "Page 2 of 2" in second.content.decode()
 
 
 def test_a_search_finds_an_association_by_its_name(visitor, kabuki_families, alstrom_friends):
