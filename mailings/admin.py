@@ -12,10 +12,13 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -51,6 +54,11 @@ class MailingForm(forms.ModelForm):
         fields = ["groups", "countries", "languages"]
 
 
+def count_of(recipients) -> Coalesce:
+    counted = recipients.order_by().values("mailing").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 @admin.register(Mailing)
 class MailingAdmin(admin.ModelAdmin):
     list_display = [
@@ -66,15 +74,15 @@ class MailingAdmin(admin.ModelAdmin):
     change_form_template = "admin/mailings/mailing/change_form.html"
 
     def get_queryset(self, request):
-        sent = OutgoingEmail.Status.SENT
-        failed = OutgoingEmail.Status.FAILED
+        # Counted for each mailing shown, not over every recipient of every mailing.
+        recipients = MailingRecipient.objects.filter(mailing=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
             .annotate(
-                recipient_total=Count("recipients"),
-                sent_total=Count("recipients", filter=Q(recipients__email__status=sent)),
-                failed_total=Count("recipients", filter=Q(recipients__email__status=failed)),
+                recipient_total=count_of(recipients),
+                sent_total=count_of(recipients.filter(email__status=OutgoingEmail.Status.SENT)),
+                failed_total=count_of(recipients.filter(email__status=OutgoingEmail.Status.FAILED)),
             )
         )
 
@@ -119,15 +127,15 @@ class MailingAdmin(admin.ModelAdmin):
             obj is None or obj.status == Mailing.Status.DRAFT
         )
 
-    @admin.display(description=_("recipients"), ordering="recipient_total")
+    @admin.display(description=_("recipients"))
     def recipient_count(self, mailing):
         return mailing.recipient_total
 
-    @admin.display(description=_("sent"), ordering="sent_total")
+    @admin.display(description=_("sent"))
     def sent(self, mailing):
         return mailing.sent_total
 
-    @admin.display(description=_("failed"), ordering="failed_total")
+    @admin.display(description=_("failed"))
     def failed(self, mailing):
         return mailing.failed_total
 
@@ -254,7 +262,8 @@ class MailingRecipientAdmin(admin.ModelAdmin):
     ]
     list_filter = ["mailing", "state", "email__status"]
     list_select_related = ["person", "mailing", "email"]
-    search_fields = ["person__full_name", "person__email"]
+    search_fields = ["person__full_name", "=person__email"]
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("email__text", "email__html")
