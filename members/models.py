@@ -481,6 +481,12 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["recorded_at", "pk"]
+        # Where a person stands on a consent is their latest record of it: one probe.
+        indexes = [
+            models.Index(
+                fields=["person", "kind", "-recorded_at", "-id"], name="consent_latest"
+            ),
+        ]
 
     def __str__(self) -> str:
         state = _("given") if self.given else _("not given")
