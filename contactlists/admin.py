@@ -200,13 +200,24 @@ class LetterAdmin(admin.ModelAdmin):
     list_display_links = None
     list_filter = [LetterStateFilter, group_name_filter("delivery__contact_list__group")]
     search_fields = ["delivery__person__full_name", "delivery__contact_list__group__name"]
+    # A letter's page shows it; it is marked posted from the list. As form fields, the
+    # delivery and the user would each be a select of every row in their table.
+    fields = readonly_fields = (
+        "group",
+        "member",
+        "version",
+        "created_at",
+        "posted_at",
+        "posted_by",
+        "state",
+    )
     actions = ["download_letters", "mark_posted"]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("delivery__contact_list__group", "delivery__person")
+            .select_related("delivery__contact_list__group", "delivery__person", "posted_by")
             .defer("delivery__contact_list__entries")
         )
 

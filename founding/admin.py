@@ -14,6 +14,9 @@ class FoundingStepInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["association"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "association")
+
     def has_delete_permission(self, request, obj=None):
         return False
 

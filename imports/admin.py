@@ -28,6 +28,7 @@ SHOWN_ROWS = 300
 class MemberImportAdmin(admin.ModelAdmin):
     list_display = ["file_name", "created_at", "created_by", "status", "rows_done", "errors_so_far"]
     list_filter = ["status"]
+    list_select_related = ["created_by"]
     actions = ["send_lists"]
 
     def get_urls(self):
@@ -135,8 +136,12 @@ class MemberImportAdmin(admin.ModelAdmin):
         imported = member_import.status == MemberImport.Status.IMPORTED
         headers, rows = exporting.report_rows(shown, imported)
         # The rows name the people found in the database: the page shows their data.
-        for pseudonym in {o["pseudonym"] for o in shown if o.get("pseudonym")}:
-            accesslog.record(request.user, accesslog.Action.VIEWED, "person", pseudonym)
+        accesslog.record_each(
+            request.user,
+            accesslog.Action.VIEWED,
+            "person",
+            {o["pseudonym"] for o in shown if o.get("pseudonym")},
+        )
         return TemplateResponse(
             request,
             "admin/imports/status.html",
@@ -197,10 +202,13 @@ class MemberImportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         imported = member_import.status == MemberImport.Status.IMPORTED
         headers, rows = exporting.report_rows(member_import.outcomes, imported)
-        for pseudonym in {o["pseudonym"] for o in member_import.outcomes if o.get("pseudonym")}:
-            accesslog.record(
-                request.user, accesslog.Action.EXPORTED, "person", pseudonym, note="import report"
-            )
+        accesslog.record_each(
+            request.user,
+            accesslog.Action.EXPORTED,
+            "person",
+            {o["pseudonym"] for o in member_import.outcomes if o.get("pseudonym")},
+            note="import report",
+        )
         return _download(
             exporting.write(headers, rows, file_format),
             file_format,

@@ -475,6 +475,9 @@ class MembershipInline(admin.TabularInline):
     can_delete = False
     template = "admin/edit_inline/records.html"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("group")
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -31,6 +31,9 @@ class ReportEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -42,6 +45,11 @@ class SuspensionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("membership__person", "membership__group")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
