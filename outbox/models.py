@@ -98,6 +98,15 @@ class OutgoingEmail(models.Model):
                 models.F("id").desc(),
                 name="outgoing_failed_first",
             ),
+            # What the admin's front page counts for staff on every visit.
+            models.Index(
+                fields=["created_at"], condition=models.Q(status="failed"), name="outgoing_failed"
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sends__gt=1) | models.Q(interrupted__gt=0),
+                name="outgoing_sent_twice",
+            ),
             models.Index(
                 fields=["status", "retry_after"],
                 condition=models.Q(status__in=["queued", "sending"]),

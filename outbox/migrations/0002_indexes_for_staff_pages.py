@@ -1,5 +1,5 @@
-"""The outbox read failed first at any size, and found by address or by what an email is
-about. On PostgreSQL also: the form of `recipient__iexact` and of the admin's exact search
+"""The outbox read failed first at any size, its troubles counted from small indexes, and
+found by address or by what an email is about. On PostgreSQL also: the form of `recipient__iexact` and of the admin's exact search
 (UPPER(recipient::text)), and a trigram index for a search by part of `about`. SQLite keeps
 plain scans: the embedded mode holds a small network."""
 
@@ -37,5 +37,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='outgoingemail',
             index=models.Index(models.Case(models.When(status='failed', then=models.Value(0)), default=models.Value(1), output_field=models.IntegerField()), models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='outgoing_failed_first'),
+        ),
+        migrations.AddIndex(
+            model_name='outgoingemail',
+            index=models.Index(condition=models.Q(('status', 'failed')), fields=['created_at'], name='outgoing_failed'),
+        ),
+        migrations.AddIndex(
+            model_name='outgoingemail',
+            index=models.Index(condition=models.Q(('sends__gt', 1), ('interrupted__gt', 0), _connector='OR'), fields=['created_at'], name='outgoing_sent_twice'),
         ),
     ]
