@@ -46,7 +46,7 @@ class DashboardAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        overview = figures.overview()
+        overview = figures.recent_overview()
         return TemplateResponse(
             request,
             "admin/overview/dashboard.html",
@@ -65,7 +65,7 @@ class DashboardAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            table = figures.table(key)
+            table = figures.table(key, figures.recent_counts())
         except KeyError:
             raise Http404 from None
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -351,6 +351,8 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {"task": "network.tasks.retention", "schedule": crontab(hour=2, minute=30)},
     "sweep-mailings": {"task": "mailings.tasks.sweep", "schedule": crontab(minute="*")},
     "meetup-reminders": {"task": "meetups.tasks.send_reminders", "schedule": crontab(minute=5)},
+    # The dashboard's figures (overview.figures.OVERVIEW_COUNTED_EVERY).
+    "count-network": {"task": "overview.tasks.count_network", "schedule": crontab(minute="*/10")},
 }
 
 LOGGING = {
