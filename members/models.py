@@ -483,9 +483,7 @@ class Consent(models.Model):
         ordering = ["recorded_at", "pk"]
         # Where a person stands on a consent is their latest record of it: one probe.
         indexes = [
-            models.Index(
-                fields=["person", "kind", "-recorded_at", "-id"], name="consent_latest"
-            ),
+            models.Index(fields=["person", "kind", "-recorded_at", "-id"], name="consent_latest"),
         ]
 
     def __str__(self) -> str:

@@ -45,7 +45,11 @@ def as_seen(response) -> tuple:
         response.status_code,
         response.redirect_chain,
         pages,
-        sorted((name, value) for name, value in response.headers.items() if name not in UNIQUE_PER_ANSWER),
+        sorted(
+            (name, value)
+            for name, value in response.headers.items()
+            if name not in UNIQUE_PER_ANSWER
+        ),
     )
 
 

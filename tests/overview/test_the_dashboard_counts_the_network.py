@@ -247,6 +247,7 @@ def test_the_page_shows_the_last_count_until_the_worker_counts_again(
     count_network.delay()
 
     assert members_shown(client) == "Members35"
-    assert "counted again every ten minutes" in client.get(
-        reverse("admin:overview_dashboard_changelist")
-    ).content.decode()
+    assert (
+        "counted again every ten minutes"
+        in client.get(reverse("admin:overview_dashboard_changelist")).content.decode()
+    )
