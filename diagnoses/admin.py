@@ -87,6 +87,17 @@ class DiagnosisGroupAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_member_count()
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Approving an application picks its group by this search: a group with its own
+        # association admits no one new, so it is not offered there.
+        if (request.GET.get("model_name"), request.GET.get("field_name")) == (
+            "application",
+            "group",
+        ):
+            queryset = queryset.filter(status=DiagnosisGroup.Status.OPEN)
+        return queryset, may_have_duplicates
+
     @admin.display(description=_("members"), ordering="active_members")
     def member_count(self, group):
         return group.active_members

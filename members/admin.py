@@ -167,6 +167,7 @@ class ApplicationListAdmin(admin.ModelAdmin):
                 "title": title,
                 "applications": applications,
                 "form": form,
+                "media": self.media + form.media,
                 "action": request.POST.get("action", ""),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },

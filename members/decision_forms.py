@@ -82,6 +82,29 @@ class DecisionForm(forms.Form):
         return emails.Draft(self.cleaned_data["subject"], self.cleaned_data["text"])
 
 
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """The admin's search for an entry, its box named after the field's label
+    (static/js/autocomplete-names.js): select2 names it only by the choice it shows."""
+
+    @property
+    def media(self):
+        # After the script that draws the boxes, which media merging keeps in this order.
+        after = ["admin/js/jquery.init.js", "admin/js/autocomplete.js"]
+        return super().media + forms.Media(js=[*after, "js/autocomplete-names.js"])
+
+
+class GroupSearch(NamedAutocompleteSelect):
+    """The search for a group, showing what an empty choice means until one is chosen."""
+
+    placeholder = _("The group that covers the diagnosis (created from it if none does)")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {
+            **super().build_attrs(base_attrs, extra_attrs),
+            "data-placeholder": self.placeholder,
+        }
+
+
 class ApproveForm(DecisionForm):
     action = ApplicationEvent.Action.APPROVED
     title = _("Approve into a group")
@@ -92,7 +115,9 @@ class ApproveForm(DecisionForm):
         # A group with its own association admits no one new: the applicant is referred.
         queryset=DiagnosisGroup.objects.filter(status=DiagnosisGroup.Status.OPEN),
         required=False,
-        empty_label=_("The group that covers the diagnosis (created from it if none does)"),
+        # Thousands of groups in a large network: chosen by search, as the admin's groups
+        # are (DiagnosisGroupAdmin offers only open ones here).
+        widget=GroupSearch(Application._meta.get_field("group"), site),
     )
 
     def clean(self):
@@ -126,7 +151,7 @@ class NewGroupForm(DecisionForm):
         queryset=Diagnosis.objects.filter(is_active=True),
         help_text=_("Subtypes and further entries can be added to the group afterwards."),
         # About 10,000 entries: chosen by search, through the application admin's autocomplete.
-        widget=AutocompleteSelect(Application._meta.get_field("diagnosis"), site),
+        widget=NamedAutocompleteSelect(Application._meta.get_field("diagnosis"), site),
     )
 
     def __init__(self, application, *args, **kwargs):
