@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,22 +33,27 @@ def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
     (an association in the catalogue already covers one of its diagnoses) and
     `last_step_on`."""
     now = now or timezone.now()
-    active = Membership.objects.active().filter(group=OuterRef("pk"))
+    active = Membership.objects.active()
+    # The groups large enough, found in one pass over the index of active memberships;
+    # their sizes and growth are then counted for them alone, not for every group.
+    large_enough = (
+        active.order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS)
+        .values("group")
+    )
     joined = Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
     covering = Association.objects.filter(diagnoses__groups=OuterRef("pk"))
     return (
-        GroupReadyToFound.objects.annotate(
-            size=memberships_per_group(active),
+        GroupReadyToFound.objects.filter(
+            Q(pk__in=large_enough, status=DiagnosisGroup.Status.OPEN)
+            | Q(Exists(FoundingStep.objects.filter(group=OuterRef("pk"))))
+        )
+        .annotate(
+            size=memberships_per_group(active.filter(group=OuterRef("pk"))),
             joined_last_year=memberships_per_group(joined),
             association_covers=Exists(covering),
-            has_steps=Exists(FoundingStep.objects.filter(group=OuterRef("pk"))),
-        )
-        .filter(
-            Q(
-                size__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS,
-                status=DiagnosisGroup.Status.OPEN,
-            )
-            | Q(has_steps=True)
         )
         .order_by("-size", "name")
     )
