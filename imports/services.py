@@ -972,7 +972,7 @@ def _apply(plan: Plan, rows: list[RowPlan], member_import: MemberImport, by: Use
         for consent in plan_person.consents:
             consent.person = person
             consent.recorded_by = by
-    Consent.objects.bulk_create(
+    members.record_consents(
         c for p in people for c in p.consents if c.pk is None and c.person_id is not None
     )
     for row in ready:

@@ -317,7 +317,9 @@ class OnlineGroupFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == NOT_INVITED:
-            return queryset.filter(consents_now=True, online_group__isnull=True)
+            return queryset.filter(
+                pk__in=consenting_to_online_group().values("person"), online_group__isnull=True
+            )
         if value == TO_BE_REMOVED:
             return queryset.filter(to_be_removed=True)
         if value in OnlineGroupStatus.Status.values:
@@ -325,9 +327,8 @@ class OnlineGroupFilter(admin.SimpleListFilter):
         return queryset
 
 
-def online_group_consent():
-    latest = Consent.objects.filter(person=OuterRef("pk"), kind=ConsentKind.ONLINE_GROUP)
-    return latest.order_by("-recorded_at", "-pk").values("given")[:1]
+def consenting_to_online_group():
+    return Consent.objects.filter(kind=ConsentKind.ONLINE_GROUP, is_current=True, given=True)
 
 
 @admin.register(OnlineGroupMember)
@@ -354,20 +355,24 @@ class OnlineGroupAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         active = [OnlineGroupStatus.Status.INVITED, OnlineGroupStatus.Status.JOINED]
-        not_consenting = Q(consents_now=False) | Q(consents_now__isnull=True)
-        recorded = Exists(OnlineGroupStatus.objects.filter(person=OuterRef("pk")))
+        consenting = consenting_to_online_group()
+        # Who the page concerns is read off two indexes (the current consents, the
+        # statuses); whether each consents now, for the rows shown.
         return (
             super()
             .get_queryset(request)
             .select_related("online_group")
-            .annotate(consents_now=Subquery(online_group_consent()))
+            .filter(
+                Q(pk__in=consenting.values("person"))
+                | Q(pk__in=OnlineGroupStatus.objects.values("person"))
+            )
+            .annotate(consents_now=Exists(consenting.filter(person=OuterRef("pk"))))
             .annotate(
                 to_be_removed=ExpressionWrapper(
-                    Q(online_group__status__in=active) & not_consenting,
+                    Q(online_group__status__in=active) & Q(consents_now=False),
                     output_field=BooleanField(),
                 )
             )
-            .filter(Q(consents_now=True) | recorded)
         )
 
     def _status(self, person):

@@ -276,15 +276,17 @@ class ConsentState(models.TextChoices):
 class PersonQuerySet(models.QuerySet):
     def with_consent(self, kind: str, state: str = ConsentState.GIVEN) -> PersonQuerySet:
         """People whose latest record of consent `kind` is in `state`: given, withdrawn
-        after it was given, or never given (no record, or only "not given" ones)."""
-        records = Consent.objects.filter(person=models.OuterRef("pk"), kind=kind)
-        latest = records.order_by("-recorded_at", "-pk").values("given")[:1]
-        ever_given = models.Exists(records.filter(given=True))
+        after it was given, or never given (no record, or only "not given" ones). Read
+        from the records marked current, an index of a few entries per person."""
+        current = Consent.objects.filter(kind=kind, is_current=True)
         if state == ConsentState.GIVEN:
-            return self.filter(models.Q(models.Subquery(latest)))
+            return self.filter(pk__in=current.filter(given=True).values("person"))
+        ever_given = Consent.objects.filter(kind=kind, given=True).values("person")
         if state == ConsentState.WITHDRAWN:
-            return self.filter(ever_given, ~models.Q(models.Subquery(latest)))
-        return self.filter(~ever_given)
+            return self.filter(pk__in=current.filter(given=False).values("person")).filter(
+                pk__in=ever_given
+            )
+        return self.exclude(pk__in=ever_given)
 
     def in_group(self, group: DiagnosisGroup) -> PersonQuerySet:
         """The group's list: people with a membership of it that has not ended and is not
@@ -461,6 +463,10 @@ class Consent(models.Model):
         _("how given"), max_length=8, choices=ConsentSource.choices, blank=True, default=""
     )
     given_on = models.DateField(_("given on"), null=True, blank=True)
+    # The person's latest record of this consent, where they stand on it now: kept by
+    # members.services.record_consents, so that "who consents" is read from an index and
+    # not worked out, record by record, for each of a million people.
+    is_current = models.BooleanField(_("current"), default=False, editable=False)
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
     )
@@ -484,6 +490,11 @@ class Consent(models.Model):
         # Where a person stands on a consent is their latest record of it: one probe.
         indexes = [
             models.Index(fields=["person", "kind", "-recorded_at", "-id"], name="consent_latest"),
+            models.Index(
+                fields=["kind", "given", "person"],
+                condition=models.Q(is_current=True),
+                name="consent_current",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ template (`decision_email`), staff may edit it, and the decision sends it as the
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -333,7 +335,7 @@ def approve_application(
                 **{field: getattr(application, field) for field in ContactDetails.FIELDS},
             )
             consents = application.consents.all()
-            Consent.objects.bulk_create(
+            record_consents(
                 Consent(person=person, kind=c.kind, version=c.version, given=c.given)
                 for c in consents
             )
@@ -648,9 +650,25 @@ def change_consent(person: Person, kind: str, given: bool, *, by: User | None) -
         current = person.consents.filter(kind=kind).order_by("-recorded_at", "-pk").first()
         if current is not None and current.given == given and current.version == text.version:
             return None
-        return Consent.objects.create(
-            person=person, kind=kind, version=text.version, given=given, recorded_by=by
+        [consent] = record_consents(
+            [Consent(person=person, kind=kind, version=text.version, given=given, recorded_by=by)]
         )
+        return consent
+
+
+def record_consents(consents: Iterable[Consent]) -> list[Consent]:
+    """Records consents of people (given, withdrawn, or brought in by an import) and marks
+    each person's latest record of each kind as the current one, which is where they stand
+    on it (`PersonQuerySet.with_consent`). Every record of a person's consent is written
+    here."""
+    created = Consent.objects.bulk_create(consents)
+    people = {consent.person_id for consent in created}
+    newer = Consent.objects.filter(person=OuterRef("person"), kind=OuterRef("kind")).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at"))
+        | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
+    )
+    Consent.objects.filter(person__in=people).update(is_current=~Exists(newer))
+    return created
 
 
 def current_consents(person: Person) -> dict[str, Consent]:

@@ -14,6 +14,7 @@ from imports.exporting import export_members
 from imports.models import ImportedGroup
 from members.consents import ConsentKind
 from members.models import Consent, Membership, Person
+from members.services import record_consents
 from outbox.models import OutgoingEmail
 
 from .conftest import DANISH_HEADERS, changes, xlsx
@@ -129,8 +130,10 @@ def existing_members(catalogue, secretariat) -> None:
         )
         if i == 100:
             # Applied through the network's own form: their consent is theirs, not the sheet's.
-            for kind in (ConsentKind.SHARE_CONTACT_DETAILS, ConsentKind.HEALTH_DATA):
-                Consent.objects.create(person=person, kind=kind, version="2026-12", given=True)
+            record_consents(
+                Consent(person=person, kind=kind, version="2026-12", given=True)
+                for kind in (ConsentKind.SHARE_CONTACT_DETAILS, ConsentKind.HEALTH_DATA)
+            )
             group = DiagnosisGroup.objects.create(name=catalogue[100].name)
             group.diagnoses.add(catalogue[100])
             Membership.objects.create(person=person, group=group)

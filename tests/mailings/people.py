@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from members.consents import CONSENT_TEXTS, ConsentKind
 from members.models import Consent, Membership, Person
+from members.services import record_consents
 
 
 def person(
@@ -26,10 +27,10 @@ def person(
         email=name.lower().replace(" ", ".") + "@example.org",
         language=language,
     )
-    for kind, given in (consents or {}).items():
-        Consent.objects.create(
-            person=made, kind=kind, version=CONSENT_TEXTS[ConsentKind(kind)].version, given=given
-        )
+    record_consents(
+        Consent(person=made, kind=kind, version=CONSENT_TEXTS[kind].version, given=given)
+        for kind, given in (consents or {}).items()
+    )
     if group is not None:
         Membership.objects.create(person=made, group=group)
     return made
@@ -53,7 +54,7 @@ def people(
         )
         for i in range(count)
     )
-    Consent.objects.bulk_create(
+    record_consents(
         Consent(person=p, kind=kind, version=CONSENT_TEXTS[ConsentKind(kind)].version, given=given)
         for p in made
         for kind, given in consents.items()

@@ -101,3 +101,18 @@ def test_the_person_page_shows_mailings_registrations_and_online_group(
     assert "Rare meetup" in page
     assert "registered" in page
     assert "invited" in page
+
+
+@pytest.mark.django_db
+def test_where_a_person_stands_is_their_latest_record_of_each_consent(staff_client):
+    changing = person("Dina Changes", consents={MAILINGS: True, ONLINE: True}, index=4)
+    change_consent(changing, MAILINGS, False, by=None)
+    change_consent(changing, MAILINGS, True, by=None)
+    change_consent(changing, ONLINE, False, by=None)
+    url = "/admin/members/person/"
+
+    assert names(staff_client.get(url, {"consent_mailings": "given"})) == {"Dina Changes"}
+    assert names(staff_client.get(url, {"consent_mailings": "withdrawn"})) == set()
+    assert names(staff_client.get(url, {"consent_online_group": "withdrawn"})) == {"Dina Changes"}
+    current = changing.consents.filter(is_current=True)
+    assert sorted(current.values_list("kind", "given")) == [(MAILINGS, True), (ONLINE, False)]
