@@ -84,6 +84,13 @@ class CountryFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.display(description=_("country"), ordering="country")
+def country(record) -> str:
+    """The country's name, looked up once: the admin's own column for a field with choices
+    goes through all 250 countries for each row, a tenth of a second for a page of 100."""
+    return record.country.name
+
+
 def phone_search(search_term: str) -> PhoneNumber | None:
     """The phone number a staff member typed into a search box, in any of the forms people
     write one ("20 12 34 56", "+45 20123456"), read in the network's first country; None
@@ -266,7 +273,7 @@ class ApplicationAdmin(AccessLoggedAdmin, ApplicationListAdmin):
     list_display = [
         "full_name",
         "diagnosis_label",
-        "country",
+        country,
         "relationship",
         "status",
         "submitted_at",
@@ -439,7 +446,7 @@ class ApplicationAdmin(AccessLoggedAdmin, ApplicationListAdmin):
 
 @admin.register(ReviewQueue)
 class ReviewQueueAdmin(ApplicationListAdmin):
-    list_display = ["full_name", "diagnosis_label", "country", "relationship", "confirmed_at"]
+    list_display = ["full_name", "diagnosis_label", country, "relationship", "confirmed_at"]
     list_filter = [CountryFilter, "relationship"]
 
     def get_queryset(self, request):
@@ -507,7 +514,7 @@ OPTIONAL_CONSENTS = [ConsentKind.MAILINGS, ConsentKind.MEETUPS, ConsentKind.ONLI
 @admin.register(Person)
 class PersonAdmin(AccessLoggedAdmin):
     access_kind = "person"
-    list_display = ["full_name", "email", "country", "active_groups", "created_at"]
+    list_display = ["full_name", "email", country, "active_groups", "created_at"]
     list_filter = [
         CountryFilter,
         "relationship",
@@ -638,7 +645,7 @@ class ConsultationAdmin(admin.ModelAdmin):
     view applications get a link to the application the case came from.
     """
 
-    list_display = ["case", "diagnosis_label", "age_band", "country", "asked_at", "answered"]
+    list_display = ["case", "diagnosis_label", "age_band", country, "asked_at", "answered"]
     list_filter = [AnsweredFilter]
     list_select_related = ["diagnosis"]
 
