@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
     Count,
@@ -23,10 +24,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.admin import FoundPeopleSortedByName
 from members.consents import ConsentKind
 from members.models import Consent, Person, language_choices
 from outbox.models import OutgoingEmail
@@ -317,9 +320,7 @@ class OnlineGroupFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == NOT_INVITED:
-            return queryset.filter(
-                pk__in=consenting_to_online_group().values("person"), online_group__isnull=True
-            )
+            return queryset.filter(consents_now=True, online_group__isnull=True)
         if value == TO_BE_REMOVED:
             return queryset.filter(to_be_removed=True)
         if value in OnlineGroupStatus.Status.values:
@@ -331,8 +332,21 @@ def consenting_to_online_group():
     return Consent.objects.filter(kind=ConsentKind.ONLINE_GROUP, is_current=True, given=True)
 
 
+class CountedApartPaginator(Paginator):
+    """A paginator told how many rows there are by a cheaper query than counting its
+    own queryset."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()
+
+
 @admin.register(OnlineGroupMember)
-class OnlineGroupAdmin(admin.ModelAdmin):
+class OnlineGroupAdmin(FoundPeopleSortedByName, admin.ModelAdmin):
     """Everyone who consents to the online group or was invited to it, with what staff
     recorded. Someone in the group (or invited) who has since withdrawn the consent shows as
     "to be removed"; staff remove them in the group, then record it here."""
@@ -350,29 +364,60 @@ class OnlineGroupAdmin(admin.ModelAdmin):
     ]
     list_display_links = None
     list_filter = [OnlineGroupFilter]
-    search_fields = ["full_name", "email"]
+    search_fields = ["full_name", "=email"]
+    show_full_result_count = False
     actions = ["invite", "record_joined", "record_declined", "record_removed"]
 
     def get_queryset(self, request):
         active = [OnlineGroupStatus.Status.INVITED, OnlineGroupStatus.Status.JOINED]
         consenting = consenting_to_online_group()
-        # Who the page concerns is read off two indexes (the current consents, the
-        # statuses); whether each consents now, for the rows shown.
+        # Checked person by person along the name index, one probe each, until a page is
+        # full: an IN over the hundreds of thousands who consent, ORed with the statuses,
+        # cannot be hashed in PostgreSQL's memory and would be read again for each person.
         return (
             super()
             .get_queryset(request)
             .select_related("online_group")
-            .filter(
-                Q(pk__in=consenting.values("person"))
-                | Q(pk__in=OnlineGroupStatus.objects.values("person"))
-            )
             .annotate(consents_now=Exists(consenting.filter(person=OuterRef("pk"))))
+            .filter(
+                Q(consents_now=True)
+                | Exists(OnlineGroupStatus.objects.filter(person=OuterRef("pk")))
+            )
             .annotate(
                 to_be_removed=ExpressionWrapper(
                     Q(online_group__status__in=active) & Q(consents_now=False),
                     output_field=BooleanField(),
                 )
             )
+        )
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """Everyone the page concerns, and those not invited yet, counted from the index of
+        current consents and the statuses: counting the page's own query would check each
+        of a million people."""
+        if request.GET.get("q"):
+            return super().get_paginator(
+                request, queryset, per_page, orphans, allow_empty_first_page
+            )
+        consenting = consenting_to_online_group()
+        has_status = Exists(OnlineGroupStatus.objects.filter(person=OuterRef("person")))
+        value = request.GET.get(OnlineGroupFilter.parameter_name)
+        if value is None:
+            not_consenting = OnlineGroupStatus.objects.exclude(
+                Exists(consenting.filter(person=OuterRef("person")))
+            )
+
+            def count() -> int:
+                return consenting.count() + not_consenting.count()
+
+        elif value == NOT_INVITED:
+            count = consenting.exclude(has_status).count
+        else:
+            return super().get_paginator(
+                request, queryset, per_page, orphans, allow_empty_first_page
+            )
+        return CountedApartPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, count=count
         )
 
     def _status(self, person):
