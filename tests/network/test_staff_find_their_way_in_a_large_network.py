@@ -117,3 +117,11 @@ def test_a_large_groups_list_shows_its_deliveries_fifty_at_a_time(groups, staff)
     assert not set(recipients(first)) & set(recipients(last)) - {""}
     assert "1–50 of 120" in Page(first.content).text
     assert "101–120 of 120" in Page(last.content).text
+
+
+def test_the_people_a_search_finds_are_listed_by_name(groups, staff):
+    response = staff.get(reverse("admin:members_person_changelist"), {"q": "sen"})
+
+    names = [row.split("@")[0] for row in result_rows(response)]
+    assert len(names) > 20
+    assert names == sorted(names)
