@@ -5,11 +5,11 @@ that could leak. A missing variable stops start-up with its name.
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import email_settings, env
+from .base import database, email_settings, env
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env("REDIS_URL")
 # The cache holds the sign-in rate limits (selfservice), which every gunicorn process must

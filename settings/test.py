@@ -9,14 +9,14 @@ PostgreSQL, Redis and a worker skip, or fail under CI=true.
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database, env
 
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEBUG = False
 
 DATABASES = {
-    "default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/network")
+    "default": database("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/network")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A host that drops packets fails the first connection in seconds, not minutes.
