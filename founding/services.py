@@ -29,19 +29,21 @@ GROWTH_PERIOD = timedelta(days=365)
 
 def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
     """Open groups of NETWORK_ASSOCIATION_READY_MEMBERS or more, and every group on its way
-    (a founding step recorded), each with `size`, `joined_last_year`, `association_covers`
-    (an association in the catalogue already covers one of its diagnoses) and
-    `last_step_on`."""
+    (a founding step recorded), by name, each with `size`, `joined_last_year` and
+    `association_covers` (an association in the catalogue already covers one of its
+    diagnoses). By name rather than by size: sorted by size, every group's size would be
+    counted before the first page (the list sorts by size when asked)."""
     now = now or timezone.now()
     active = Membership.objects.active()
-    # The groups large enough, found in one pass over the index of active memberships;
-    # their sizes and growth are then counted for them alone, not for every group.
-    large_enough = (
+    # The groups large enough, found in one pass over the index of active memberships
+    # and read once, so that the list and its count do not each make that pass; their sizes
+    # and growth are then counted for the groups shown alone.
+    large_enough = list(
         active.order_by()
         .values("group")
         .annotate(n=Count("pk"))
         .filter(n__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS)
-        .values("group")
+        .values_list("group", flat=True)
     )
     joined = Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
     covering = Association.objects.filter(diagnoses__groups=OuterRef("pk"))
@@ -55,7 +57,7 @@ def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
             joined_last_year=memberships_per_group(joined),
             association_covers=Exists(covering),
         )
-        .order_by("-size", "name")
+        .order_by("name")
     )
 
 
