@@ -1,8 +1,8 @@
 """Indexes for the pages staff use at any size of network. Besides those the models name,
 on PostgreSQL: the forms that Django's case-insensitive lookups compare (UPPER(col::text)),
 so that finding a person or an application by email, or by name and postal code, reads one
-entry and not the table; and a trigram index on people's names for the admin's search by
-part of a name. SQLite keeps plain scans: the embedded mode holds a small network."""
+entry and not the table; and trigram indexes on names and typed diagnoses for the admin's
+search by part of one. SQLite keeps plain scans: the embedded mode holds a small network."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -13,6 +13,12 @@ EXPRESSION_INDEXES = {
     "person_name_trigram": "members_person USING gin (UPPER(full_name::text) gin_trgm_ops)",
     "application_email_upper": "members_application (UPPER(email::text) text_pattern_ops)",
     "application_name_upper": "members_application (UPPER(full_name::text) text_pattern_ops)",
+    "application_name_trigram": (
+        "members_application USING gin (UPPER(full_name::text) gin_trgm_ops)"
+    ),
+    "application_diagnosis_trigram": (
+        "members_application USING gin (UPPER(diagnosis_text::text) gin_trgm_ops)"
+    ),
 }
 
 

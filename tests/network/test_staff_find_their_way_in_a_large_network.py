@@ -12,6 +12,7 @@ from contactlists.models import ContactList
 from diagnoses.models import Diagnosis, DiagnosisGroup
 from members.models import Membership, Person
 
+from ..members.conftest import confirmed
 from ..members.page import Page
 from ..seeding import seed_group
 
@@ -125,3 +126,23 @@ def test_the_people_a_search_finds_are_listed_by_name(groups, staff):
     names = [row.split("@")[0] for row in result_rows(response)]
     assert len(names) > 20
     assert names == sorted(names)
+
+
+@pytest.mark.parametrize(
+    "typed, found",
+    [
+        ("freja", {"Freja Dahl"}),
+        ("Alström", {"Freja Dahl"}),
+        ("sankt veits", {"Bo Holm"}),
+        ("BO.HOLM@example.org", {"Bo Holm"}),
+        ("holm@example.org", set()),
+    ],
+)
+def test_an_application_is_found_by_name_whole_email_or_diagnosis(db, staff, alstrom, typed, found):
+    confirmed("Freja Dahl", alstrom)
+    confirmed("Bo Holm", diagnosis_text="Sankt Veits dans", email="bo.holm@example.org")
+
+    for queue in ["admin:members_application_changelist", "admin:members_reviewqueue_changelist"]:
+        rows = result_rows(staff.get(reverse(queue), {"q": typed}))
+        listed = {name for name in ["Freja Dahl", "Bo Holm"] if any(name in row for row in rows)}
+        assert (listed, len(rows)) == (found, len(found)), queue
