@@ -31,6 +31,8 @@ class GroupReadyToFoundAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "status", "association"]
     inlines = [FoundingStepInline]
     search_fields = ["name"]
+    # The list's count is the groups large enough; counting every group again adds nothing.
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return services.ready_groups()

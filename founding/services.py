@@ -36,14 +36,14 @@ def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
     now = now or timezone.now()
     active = Membership.objects.active()
     # The groups large enough, found in one pass over the index of active memberships
-    # and read once, so that the list and its count do not each make that pass; their sizes
-    # and growth are then counted for the groups shown alone.
-    large_enough = list(
+    # (a subquery: thousands of ids as literals cost more to send than the pass); their
+    # sizes and growth are then counted for the groups shown alone.
+    large_enough = (
         active.order_by()
         .values("group")
         .annotate(n=Count("pk"))
         .filter(n__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS)
-        .values_list("group", flat=True)
+        .values("group")
     )
     joined = Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
     covering = Association.objects.filter(diagnoses__groups=OuterRef("pk"))
