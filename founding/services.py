@@ -9,9 +9,22 @@ import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +40,40 @@ NOTICE_EMAIL = "association_notice"
 GROWTH_PERIOD = timedelta(days=365)
 
 
+class IsAnyOf(Func):
+    """`value = ANY(array)` on PostgreSQL: a list of values sent as one parameter."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+# How often a worker flags the groups large enough (settings.CELERY_BEAT_SCHEDULE).
+FLAGGED_EVERY = timedelta(minutes=10)
+FLAGGED_CACHE_KEY = "founding:large-enough"
+
+
+def _large_enough(active: QuerySet[Membership]) -> QuerySet:
+    """The groups of NETWORK_ASSOCIATION_READY_MEMBERS or more, in one pass over the index
+    of active memberships."""
+    return (
+        active.order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS)
+        .values_list("group", flat=True)
+    )
+
+
+def flag_large_groups() -> None:
+    """Finds the groups large enough for the list of groups ready for an association, for
+    a worker every ten minutes: at a million members the pass over the memberships takes
+    a tenth of a second, which the list then need not make on each view. Without a flag
+    at hand (no worker, or the first minutes) the list makes it itself."""
+    flagged = list(_large_enough(Membership.objects.active()))
+    cache.set(FLAGGED_CACHE_KEY, flagged, FLAGGED_EVERY.total_seconds() * 2)
+
+
 def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
     """Open groups of NETWORK_ASSOCIATION_READY_MEMBERS or more, and every group on its way
     (a founding step recorded), by name, each with `size`, `joined_last_year` and
@@ -35,21 +82,21 @@ def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
     counted before the first page (the list sorts by size when asked)."""
     now = now or timezone.now()
     active = Membership.objects.active()
-    # The groups large enough, found in one pass over the index of active memberships
-    # (a subquery: thousands of ids as literals cost more to send than the pass); their
-    # sizes and growth are then counted for the groups shown alone.
-    large_enough = (
-        active.order_by()
-        .values("group")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=settings.NETWORK_ASSOCIATION_READY_MEMBERS)
-        .values("group")
-    )
+    flagged = cache.get(FLAGGED_CACHE_KEY)
+    if flagged is None:
+        large_enough: Q = Q(pk__in=_large_enough(active))
+    elif connection.vendor == "postgresql":
+        # Thousands of ids as one array: as literals, splitting them into the query
+        # would cost psycopg more than the pass over the memberships they stand for.
+        ids = Value(flagged, output_field=ArrayField(IntegerField()))
+        large_enough = Q(IsAnyOf(F("pk"), ids))
+    else:
+        large_enough = Q(pk__in=flagged)
     joined = Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
     covering = Association.objects.filter(diagnoses__groups=OuterRef("pk"))
     return (
         GroupReadyToFound.objects.filter(
-            Q(pk__in=large_enough, status=DiagnosisGroup.Status.OPEN)
+            (large_enough & Q(status=DiagnosisGroup.Status.OPEN))
             | Q(Exists(FoundingStep.objects.filter(group=OuterRef("pk"))))
         )
         .annotate(

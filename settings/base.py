@@ -364,6 +364,11 @@ CELERY_BEAT_SCHEDULE = {
     "meetup-reminders": {"task": "meetups.tasks.send_reminders", "schedule": crontab(minute=5)},
     # The dashboard's figures (overview.figures.OVERVIEW_COUNTED_EVERY).
     "count-network": {"task": "overview.tasks.count_network", "schedule": crontab(minute="*/10")},
+    # The groups listed as ready for an association (founding.services.FLAGGED_EVERY).
+    "flag-large-groups": {
+        "task": "founding.tasks.flag_large_groups",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 LOGGING = {
