@@ -15,7 +15,7 @@ CATALOGUES := -l da -l sv -l nb -l fi
 I18N_IGNORE := --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=static/vendor \
 	--ignore='*.egg-info'
 
-.PHONY: install lock run test lint bench bench-10k bench-search bench-import worker beat messages
+.PHONY: install lock run test lint bench bench-10k bench-search bench-import bench-scale worker beat messages
 
 # uv itself, as a pip requirement: the version and the hashes that uv.lock gives it.
 UV_REQUIREMENT := import tomllib; \
@@ -97,6 +97,10 @@ bench-search: $(STAMP)
 
 bench-import: $(STAMP)
 	$(PY) -m bench.import_spreadsheet
+
+# Every staff page, the public pages and an approval at 10,000 and then 1,000,000 members.
+bench-scale: $(STAMP)
+	$(PY) -m bench.scale
 
 worker: $(STAMP)
 	$(PRIVATE) $(VENV)/bin/celery -A network worker -l info
