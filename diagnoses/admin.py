@@ -108,6 +108,9 @@ class AssociationAdmin(admin.ModelAdmin):
     list_display = ["name", "country_names", "is_umbrella_member", "diagnosis_count"]
     list_filter = ["is_umbrella_member"]
     search_fields = ["name"]
+    # The model's order by name is dropped once the diagnoses are counted (a GROUP BY), and
+    # the autocomplete's pages would come in no set order.
+    ordering = ["name", "pk"]
     autocomplete_fields = ["diagnoses"]
     # A website typed without its scheme is served over https today.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -631,6 +631,9 @@ class MembershipAdmin(AccessLoggedAdmin):
     list_select_related = ["person", "group"]
     # The member's name or email address (indexed); the group by the filter beside.
     search_fields = ["person__full_name", "=person__email"]
+    # Newest first, along the primary key: also for the suspension form's autocomplete,
+    # whose pages of twenty would otherwise come in no set order.
+    ordering = ["-pk"]
     show_full_result_count = False
     readonly_fields = ["person", "group", "application", "joined_at", "left_at", "ended_by"]
     actions = ["end_membership"]
