@@ -20,6 +20,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -50,7 +51,7 @@ class IsAnyOf(Func):
 
 # How often a worker flags the groups large enough (settings.CELERY_BEAT_SCHEDULE).
 FLAGGED_EVERY = timedelta(minutes=10)
-FLAGGED_CACHE_KEY = "founding:large-enough"
+FLAGGED_CACHE_KEY = "founding:flagged-groups"
 
 
 def _large_enough(active: QuerySet[Membership]) -> QuerySet:
@@ -70,8 +71,28 @@ def flag_large_groups() -> None:
     a worker every ten minutes: at a million members the pass over the memberships takes
     a tenth of a second, which the list then need not make on each view. Without a flag
     at hand (no worker, or the first minutes) the list makes it itself."""
+    # Taken before the pass, so that a membership made during it counts as new.
+    newest = Membership.objects.aggregate(newest=Max("pk"))["newest"] or 0
     flagged = list(_large_enough(Membership.objects.active()))
-    cache.set(FLAGGED_CACHE_KEY, flagged, FLAGGED_EVERY.total_seconds() * 2)
+    cache.set(
+        FLAGGED_CACHE_KEY,
+        {"groups": flagged, "newest_membership": newest},
+        FLAGGED_EVERY.total_seconds() * 2,
+    )
+
+
+def _flagged_or_grown_since(flag: dict, active: QuerySet[Membership]) -> Q:
+    """The groups the worker flagged, and those that a membership made since has brought
+    to the size: staff who approve the fifteenth member find the group on the list at
+    once, and the few new memberships are found along the primary key."""
+    grown = active.filter(pk__gt=flag["newest_membership"]).values("group")
+    grown_large_enough = Q(pk__in=_large_enough(active.filter(group__in=grown)))
+    if connection.vendor == "postgresql":
+        # Thousands of ids as one array: as literals, splitting them into the query
+        # would cost psycopg more than the pass over the memberships they stand for.
+        ids = Value(flag["groups"], output_field=ArrayField(IntegerField()))
+        return Q(IsAnyOf(F("pk"), ids)) | grown_large_enough
+    return Q(pk__in=flag["groups"]) | grown_large_enough
 
 
 def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
@@ -82,16 +103,11 @@ def ready_groups(now=None) -> QuerySet[GroupReadyToFound]:
     counted before the first page (the list sorts by size when asked)."""
     now = now or timezone.now()
     active = Membership.objects.active()
-    flagged = cache.get(FLAGGED_CACHE_KEY)
-    if flagged is None:
-        large_enough: Q = Q(pk__in=_large_enough(active))
-    elif connection.vendor == "postgresql":
-        # Thousands of ids as one array: as literals, splitting them into the query
-        # would cost psycopg more than the pass over the memberships they stand for.
-        ids = Value(flagged, output_field=ArrayField(IntegerField()))
-        large_enough = Q(IsAnyOf(F("pk"), ids))
+    flag = cache.get(FLAGGED_CACHE_KEY)
+    if flag is None:
+        large_enough = Q(pk__in=_large_enough(active))
     else:
-        large_enough = Q(pk__in=flagged)
+        large_enough = _flagged_or_grown_since(flag, active)
     joined = Membership.objects.filter(group=OuterRef("pk"), joined_at__gte=now - GROWTH_PERIOD)
     covering = Association.objects.filter(diagnoses__groups=OuterRef("pk"))
     return (

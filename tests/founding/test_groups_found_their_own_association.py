@@ -160,5 +160,11 @@ def test_the_worker_flags_the_same_groups_the_list_would_count_itself(
     tasks.flag_large_groups.delay()
 
     group = DiagnosisGroup.objects.covering(kabuki).get()
-    assert cache.get(services.FLAGGED_CACHE_KEY) == [group.pk]
+    assert cache.get(services.FLAGGED_CACHE_KEY)["groups"] == [group.pk]
     assert flagged(client) == counted_live == ["Kabuki syndrome"]
+
+    # A group that reaches the size before the worker flags again is listed at once.
+    admit("Ole Nielsen", alstrom, secretariat)
+    admit("Ida Lund", alstrom, secretariat)
+
+    assert flagged(client) == ["Alström syndrome", "Kabuki syndrome"]
